@@ -1,0 +1,80 @@
+package io.callauth.attempts;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The attempt log: one Redis Stream entry per event, trimmed on every append to the retention period
+ * ({@code XADD ... MINID ~ now-retention}), so it never grows past it and costs no background job.
+ */
+@ApplicationScoped
+public class AttemptLog {
+
+    public static final String STREAM = "ca:attempts";
+    private static final Logger LOG = Logger.getLogger(AttemptLog.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final Clock clock;
+    private final Duration retention;
+
+    public AttemptLog(ReactiveRedisDataSource redis, Clock clock,
+                      @ConfigProperty(name = "callauth.attempts.retention", defaultValue = "30D") Duration retention) {
+        this.redis = redis;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Appends; a failure is logged and swallowed: the attempt log must never fail the verification it describes. */
+    public Uni<Void> append(AttemptRecord record) {
+        long minId = Math.max(0, clock.millis() - retention.toMillis());
+        List<String> args = new ArrayList<>();
+        args.add(STREAM);
+        args.add("MINID");
+        args.add("~");
+        args.add(Long.toString(minId));
+        args.add("*");
+        record.fields().forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        return redis.execute("XADD", args.toArray(String[]::new))
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(t -> {
+                    LOG.warnf("attempt log append failed (%s): %s", record.type(), t.toString());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /** Newest first, for the fraud API and tests: entries with ids at or below {@code maxId} ("+" for the newest). */
+    public Uni<List<Entry>> newest(String maxId, int count) {
+        return redis.execute("XREVRANGE", STREAM, maxId, "-", "COUNT", Integer.toString(count)).map(r -> {
+            List<Entry> out = new ArrayList<>();
+            if (r == null) {
+                return out;
+            }
+            for (Response e : r) {
+                String id = e.get(0).toString();
+                Response kv = e.get(1);
+                Map<String, String> f = new java.util.LinkedHashMap<>();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    f.put(kv.get(i).toString(), kv.get(i + 1).toString());
+                }
+                out.add(new Entry(id, AttemptRecord.fromFields(f)));
+            }
+            return out;
+        });
+    }
+
+    public record Entry(String id, AttemptRecord record) {
+    }
+}

@@ -1,0 +1,90 @@
+package io.callauth.common;
+
+import io.quarkus.runtime.LaunchMode;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dev mode and tests without {@code quarkus.redis.hosts}: start a real embedded redis-server on a free loopback port
+ * and answer its URL. Lowest ordinal, so any configured value (properties, env, system property) wins. In prod
+ * (launch mode NORMAL) it answers nothing and starts nothing: prod must be given Redis.
+ */
+public class EmbeddedRedisConfigSource implements ConfigSource {
+
+    static final String HOSTS = "quarkus.redis.hosts";
+    private static volatile String url;
+
+    @Override
+    public Set<String> getPropertyNames() {
+        return Set.of();
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of();
+    }
+
+    @Override
+    public String getValue(String propertyName) {
+        if (!HOSTS.equals(propertyName)) {
+            return null;
+        }
+        LaunchMode mode = LaunchMode.current();
+        if (mode != LaunchMode.DEVELOPMENT && mode != LaunchMode.TEST) {
+            return null;
+        }
+        return ensureStarted();
+    }
+
+    @Override
+    public int getOrdinal() {
+        return 1;
+    }
+
+    @Override
+    public String getName() {
+        return "callauth-embedded-redis";
+    }
+
+    /** Starts (once per JVM) an embedded redis-server and answers its URL. */
+    public static synchronized String ensureStarted() {
+        if (url == null) {
+            int port = freePort();
+            try {
+                RedisServer server = RedisServer.newRedisServer()
+                        .port(port)
+                        .bind("127.0.0.1")
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .build();
+                server.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        server.stop();
+                    } catch (IOException ignored) {
+                        // the process goes with the JVM anyway
+                    }
+                }, "embedded-redis-stop"));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start embedded redis-server on port " + port, e);
+            }
+            url = "redis://127.0.0.1:" + port;
+            System.out.println("callauth: embedded redis-server started at " + url);
+        }
+        return url;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

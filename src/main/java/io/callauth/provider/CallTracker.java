@@ -1,0 +1,154 @@
+package io.callauth.provider;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Ids;
+import io.callauth.common.LuaScript;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Follows placed calls until they have a final status: shared work of every replica. Due calls sit in a Redis
+ * sorted set; a replica claims a batch with a lease (the claim moves them to now + lease and records its token),
+ * polls the provider, then reschedules or forgets them; only the claim's owner may. A replica that dies mid-poll
+ * leaves its claims to expire: the calls are due again and any replica takes them. No call is polled by two
+ * replicas at once; none is forgotten. Tracking ends at a final status or at the ring timeout plus a grace period.
+ */
+@ApplicationScoped
+public class CallTracker {
+
+    static final List<String> KEYS = List.of("ca:{calls}:due", "ca:{calls}:jobs", "ca:{calls}:owners");
+    private static final LuaScript SCHEDULE = LuaScript.fromResource("tracking-schedule");
+    private static final LuaScript CLAIM = LuaScript.fromResource("tracking-claim");
+    private static final LuaScript COMPLETE = LuaScript.fromResource("tracking-complete");
+    private static final LuaScript FORGET = LuaScript.fromResource("tracking-forget");
+    private static final Logger LOG = Logger.getLogger(CallTracker.class);
+
+    private final ReactiveRedisDataSource redis;
+    private final ProviderChain chain;
+    private final CallOutcomes outcomes;
+    private final TrackingConfig config;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final String instance = Ids.random("", 4);
+    private final AtomicLong claims = new AtomicLong();
+
+    public CallTracker(ReactiveRedisDataSource redis, ProviderChain chain, CallOutcomes outcomes, TrackingConfig config,
+                       Clock clock, ObjectMapper json) {
+        this.redis = redis;
+        this.chain = chain;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /** Starts following a call; the first poll is due after one poll interval. */
+    public Uni<Void> track(TrackedCall call) {
+        long due = Math.min(clock.millis() + config.pollInterval().toMillis(), call.deadline());
+        return SCHEDULE.call(redis, KEYS, List.of(call.callRef(), Long.toString(due), toJson(call))).replaceWithVoid();
+    }
+
+    public Uni<Void> forget(String callRef) {
+        return FORGET.call(redis, KEYS, List.of(callRef)).replaceWithVoid();
+    }
+
+    @Scheduled(every = "${callauth.tracking.tick}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> tick() {
+        return runOnce().replaceWithVoid()
+                .onFailure().recoverWithItem(t -> {
+                    LOG.warnf("call tracking tick failed: %s", t.toString());
+                    return null;
+                });
+    }
+
+    /** One round: claim due calls with this replica's token, poll each, settle each. Answers the calls handled. */
+    public Uni<Integer> runOnce() {
+        String token = claimToken();
+        return claim(token, config.batchSize()).chain(jobs -> {
+            if (jobs.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Void>> work = new ArrayList<>();
+            for (TrackedCall job : jobs) {
+                work.add(handle(job, token));
+            }
+            return Uni.join().all(work).andCollectFailures().replaceWith(jobs.size());
+        });
+    }
+
+    /** A fresh claim token of this replica. */
+    public String claimToken() {
+        return instance + ":" + claims.incrementAndGet();
+    }
+
+    /** Claims up to {@code max} due calls for {@code token}. */
+    public Uni<List<TrackedCall>> claim(String token, int max) {
+        return CLAIM.call(redis, KEYS, List.of(Long.toString(clock.millis()), Long.toString(config.lease().toMillis()),
+                token, Integer.toString(max))).map(this::jobs);
+    }
+
+    /** Reschedules ({@code nextDue} epoch ms) or forgets ({@code -1}) a claimed call; false when the claim was lost. */
+    public Uni<Boolean> complete(String callRef, String token, long nextDue) {
+        return COMPLETE.call(redis, KEYS, List.of(callRef, token, Long.toString(nextDue))).map(r -> r.toLong() == 1L);
+    }
+
+    private Uni<Void> handle(TrackedCall job, String token) {
+        CallProvider provider = chain.byName(job.provider()).orElse(null);
+        Uni<CallProgress> progress = provider == null
+                ? Uni.createFrom().item(new CallProgress(CallStatus.FAILED, "provider no longer configured"))
+                : provider.poll(job).onFailure().recoverWithItem(t -> {
+                    LOG.debugf("poll of %s at %s failed: %s", job.callRef(), job.provider(), t.getMessage());
+                    return CallProgress.calling();
+                });
+        return progress.chain(p -> {
+            long now = clock.millis();
+            if (p.status().isFinal()) {
+                return outcomes.report(job.callRef(), p.status(), p.detail())
+                        .chain(() -> complete(job.callRef(), token, -1));
+            }
+            if (now >= job.deadline()) {
+                CallStatus atTimeout = provider == null ? CallStatus.NOT_DELIVERED : provider.statusAtRingTimeout();
+                return outcomes.report(job.callRef(), atTimeout, "ring_timeout")
+                        .chain(() -> complete(job.callRef(), token, -1));
+            }
+            return complete(job.callRef(), token, Math.min(now + config.pollInterval().toMillis(), job.deadline()));
+        }).replaceWithVoid().onFailure().recoverWithUni(t -> {
+            LOG.warnf("tracking %s failed, it is due again after its lease: %s", job.callRef(), t.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private List<TrackedCall> jobs(Response r) {
+        List<TrackedCall> out = new ArrayList<>();
+        if (r == null) {
+            return out;
+        }
+        for (int i = 0; i + 1 < r.size(); i += 2) {
+            try {
+                out.add(json.readValue(r.get(i + 1).toString(), TrackedCall.class));
+            } catch (JsonProcessingException e) {
+                LOG.warnf("unreadable tracking job %s dropped", r.get(i).toString());
+            }
+        }
+        return out;
+    }
+
+    private String toJson(TrackedCall call) {
+        try {
+            return json.writeValueAsString(call);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

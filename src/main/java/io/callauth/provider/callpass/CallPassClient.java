@@ -1,0 +1,225 @@
+package io.callauth.provider.callpass;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.provider.CallProgress;
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallRequest;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.Channel;
+import io.callauth.provider.PlacedCall;
+import io.callauth.provider.ProviderException;
+import io.callauth.provider.ProviderException.Reason;
+import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.TrackedCall;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CallPass flash calls. v2 / v3 place the call with {@code async=1} and the outcome is polled with
+ * {@code get-call-password-status}; v1 is synchronous (the answer waits for the call's status) and runs on a worker
+ * thread, never on the event loop. The code is the last digits of {@code pin} or {@code phone}, whichever the
+ * answer carries.
+ */
+@ApplicationScoped
+public class CallPassClient implements CallProvider {
+
+    static final String NAME = "callpass";
+    private static final Set<String> VERSIONS = Set.of("v1", "v2", "v3");
+
+    private final CallPassConfig config;
+    private final ObjectMapper json;
+    private final ProviderGuard guard;
+    private volatile CallPassApi api;
+    private volatile CallPassApi syncApi;
+
+    public CallPassClient(CallPassConfig config, ObjectMapper json, ProvidersConfig providers, ProviderMetrics metrics) {
+        this.config = config;
+        this.json = json;
+        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean serves(Channel channel) {
+        return channel == Channel.FLASHCALL;
+    }
+
+    @Override
+    public Duration ringTimeout() {
+        return Duration.ofSeconds(config.ringTimeout());
+    }
+
+    @Override
+    public List<String> missingConfiguration() {
+        List<String> missing = new ArrayList<>();
+        if (config.url().filter(u -> !u.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.callpass.url (CALLAUTH_PROVIDERS_CALLPASS_URL)");
+        }
+        if (config.token().filter(u -> !u.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.callpass.token (CALLAUTH_PROVIDERS_CALLPASS_TOKEN)");
+        }
+        if (!VERSIONS.contains(config.apiVersion())) {
+            missing.add("callauth.providers.callpass.api-version must be v1, v2 or v3, not '" + config.apiVersion() + "'");
+        }
+        if (config.ringTimeout() < 2 || config.ringTimeout() > 99) {
+            missing.add("callauth.providers.callpass.ring-timeout must be 2..99 seconds");
+        }
+        return missing;
+    }
+
+    public ProviderGuard guard() {
+        return guard;
+    }
+
+    @Override
+    public Uni<PlacedCall> placeCall(CallRequest request) {
+        String dn = request.phone().startsWith("+") ? request.phone().substring(1) : request.phone();
+        if (!dn.startsWith("7") || dn.length() < 11) {
+            // CallPass dials only 11+ digit numbers starting with 7
+            return Uni.createFrom().failure(new ProviderException(NAME, Reason.REFUSED, "destination outside +7"));
+        }
+        if (config.apiVersion().equals("v1")) {
+            return guard.call("start-call-password", () -> Uni.createFrom()
+                    .item(() -> syncApi().startSync(bearer(), dn, config.ringTimeout()))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onFailure().transform(CallPassClient::failure)
+                    .map(this::placed));
+        }
+        return guard.call("start-call-password", () -> api()
+                .startAsync(path(config.apiVersion()), bearer(), dn, config.ringTimeout(), 1)
+                .onFailure().transform(CallPassClient::failure)
+                .map(this::placed));
+    }
+
+    @Override
+    public Uni<CallProgress> poll(TrackedCall call) {
+        // v1 has no status method of its own; its calls are final when placed, but a v1 answer of "success" is
+        // followed up through v2.0
+        String version = config.apiVersion().equals("v1") ? "v2" : config.apiVersion();
+        return guard.call("get-call-password-status", () -> api()
+                .status(path(version), bearer(), call.providerCallId())
+                .onFailure().transform(CallPassClient::failure)
+                .map(this::progress));
+    }
+
+    private PlacedCall placed(String body) {
+        JsonNode data = data(body);
+        String result = text(data, "result");
+        if ("error".equals(result)) {
+            throw new ProviderException(NAME, Reason.REFUSED, text(data, "message") == null ? "refused" : text(data, "message"));
+        }
+        String callid = text(data, "callid");
+        String digits = text(data, "pin") != null ? text(data, "pin") : text(data, "phone");
+        if (callid == null || digits == null) {
+            throw new ProviderException(NAME, Reason.ERROR, "answer without callid or code digits");
+        }
+        CallStatus status = "success".equals(result) ? CallStatus.CALLING : CallPassStatus.map(result);
+        return new PlacedCall(NAME, callid, digits, status, result);
+    }
+
+    private CallProgress progress(String body) {
+        JsonNode data = data(body);
+        String result = text(data, "result");
+        if ("error".equals(result)) {
+            // e.g. "can't find callid": the provider has no such call, it will not ring
+            return new CallProgress(CallStatus.NOT_DELIVERED, text(data, "message"));
+        }
+        return new CallProgress(CallPassStatus.map(result), result);
+    }
+
+    private JsonNode data(String body) {
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (Exception e) {
+            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
+        }
+        if (n == null || !"success".equals(text(n, "status"))) {
+            String msg = n == null ? null : text(n, "message");
+            throw new ProviderException(NAME, Reason.ERROR, msg == null ? "status is not success" : msg);
+        }
+        JsonNode data = n.get("data");
+        if (data == null || !data.isObject()) {
+            throw new ProviderException(NAME, Reason.ERROR, "answer without data");
+        }
+        return data;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static ProviderException failure(Throwable t) {
+        if (t instanceof ProviderException pe) {
+            return pe;
+        }
+        if (t instanceof WebApplicationException wae && wae.getResponse() != null) {
+            int status = wae.getResponse().getStatus();
+            if (status >= 500 || status == 401 || status == 403 || status == 404 || status == 405) {
+                return new ProviderException(NAME, Reason.ERROR, "HTTP " + status);
+            }
+            return new ProviderException(NAME, Reason.REFUSED, "HTTP " + status);
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String name = c.getClass().getSimpleName().toLowerCase();
+            String msg = c.getMessage() == null ? "" : c.getMessage().toLowerCase();
+            if (name.contains("timeout") || msg.contains("timeout") || msg.contains("timed out")) {
+                return new ProviderException(NAME, Reason.TIMEOUT, "no answer in time");
+            }
+        }
+        return new ProviderException(NAME, Reason.ERROR, t.getClass().getSimpleName());
+    }
+
+    private String bearer() {
+        return "Bearer " + config.token().orElse("");
+    }
+
+    private static String path(String version) {
+        return version + ".0";
+    }
+
+    private CallPassApi api() {
+        CallPassApi a = api;
+        if (a == null) {
+            a = build(config.requestTimeout());
+            api = a;
+        }
+        return a;
+    }
+
+    private CallPassApi syncApi() {
+        CallPassApi a = syncApi;
+        if (a == null) {
+            a = build(ringTimeout().plus(config.requestTimeout()));
+            syncApi = a;
+        }
+        return a;
+    }
+
+    private CallPassApi build(Duration readTimeout) {
+        String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(url))
+                .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .build(CallPassApi.class);
+    }
+}

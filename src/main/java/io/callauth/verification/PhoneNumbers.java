@@ -1,0 +1,64 @@
+package io.callauth.verification;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+import io.callauth.common.ApiProblem;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Phone numbers through libphonenumber: national formats ({@code 8 (916) 123-45-67}) in the default region,
+ * international ones with or without the plus. Anything that is not a valid number is {@code invalid_phone}.
+ */
+@ApplicationScoped
+public class PhoneNumbers {
+
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+
+    public PhoneNumbers(@ConfigProperty(name = "callauth.phone.default-region", defaultValue = "RU") String defaultRegion) {
+        this.defaultRegion = defaultRegion;
+    }
+
+    public Phone normalise(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new ApiProblem(400, "invalid_phone", "phone is required");
+        }
+        String s = raw.trim();
+        if (s.length() > 32 || !s.matches("[0-9+()\\-. ]+")) {
+            throw new ApiProblem(400, "invalid_phone", "phone may hold only digits, spaces, + ( ) - .");
+        }
+        Phonenumber.PhoneNumber parsed = parse(s);
+        if (parsed == null || !UTIL.isValidNumber(parsed)) {
+            throw new ApiProblem(400, "invalid_phone", "not a valid phone number");
+        }
+        String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
+        return new Phone(e164, UTIL.getRegionCodeForNumber(parsed), parsed.getCountryCode(), UTIL.getNumberType(parsed));
+    }
+
+    private Phonenumber.PhoneNumber parse(String s) {
+        try {
+            Phonenumber.PhoneNumber p = UTIL.parse(s, defaultRegion);
+            if (!s.startsWith("+") && !UTIL.isValidNumber(p)) {
+                // digits written internationally without the plus, e.g. 79161234567
+                Phonenumber.PhoneNumber intl = UTIL.parse("+" + s.replaceAll("[^0-9]", ""), defaultRegion);
+                if (UTIL.isValidNumber(intl)) {
+                    return intl;
+                }
+            }
+            return p;
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    /** A normalised number: E.164, its ISO region, country calling code and libphonenumber type. */
+    public record Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type) {
+        /** first 8 digits of E.164 (without the plus): the range a toll-fraud pump works on */
+        public String prefix() {
+            String digits = e164.substring(1);
+            return digits.length() <= 8 ? digits : digits.substring(0, 8);
+        }
+    }
+}

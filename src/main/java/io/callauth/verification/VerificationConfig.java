@@ -1,0 +1,40 @@
+package io.callauth.verification;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "callauth.verification")
+public interface VerificationConfig {
+
+    /** digits the user types: the last N digits of the calling number */
+    @WithDefault("4")
+    int codeLength();
+
+    /** how long a code can be checked */
+    @WithDefault("5M")
+    Duration codeTtl();
+
+    /** how long after expiry a verification can still be read */
+    @WithDefault("15M")
+    Duration statusGrace();
+
+    /** check tries per verification */
+    @WithDefault("5")
+    int maxChecks();
+
+    /** calls per verification: first, fallbacks and resends */
+    @WithDefault("3")
+    int maxCalls();
+
+    /** how long an Idempotency-Key is remembered */
+    @WithDefault("24H")
+    Duration idempotencyTtl();
+
+
+    default Duration keyTtl() {
+        return codeTtl().plus(statusGrace());
+    }
+
+}

@@ -1,0 +1,43 @@
+package io.callauth.verification;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** callauth_verifications_{started,approved,failed}_total and callauth_checks_total{result}. */
+@ApplicationScoped
+public class VerificationMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter started;
+    private final Counter approved;
+    private final Counter failed;
+
+    public VerificationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.started = registry.counter("callauth.verifications.started");
+        this.approved = registry.counter("callauth.verifications.approved");
+        this.failed = registry.counter("callauth.verifications.failed");
+    }
+
+    void started() {
+        started.increment();
+    }
+
+    void approved() {
+        approved.increment();
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    /** result: valid, invalid, or the state that refused the check */
+    void check(String result) {
+        registry.counter("callauth.checks", "result", result).increment();
+    }
+
+    void refused(String rule) {
+        registry.counter("callauth.refusals", "rule", rule == null ? "none" : rule).increment();
+    }
+}

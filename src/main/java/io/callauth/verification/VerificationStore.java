@@ -1,0 +1,214 @@
+package io.callauth.verification;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.LuaScript;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Verifications in Redis. Each lives in a hash {@code ca:vf:{id}} and an event list {@code ca:vf:{id}:ev}; the
+ * {@code {id}} hash tag keeps both in one Cluster slot so every state change is one Lua script, one round trip.
+ * Keys expire at code lifetime plus the status grace period.
+ */
+@ApplicationScoped
+public class VerificationStore {
+
+    private static final LuaScript CREATE = LuaScript.fromResource("verification-create");
+    private static final LuaScript CHECK = LuaScript.fromResource("verification-check");
+    private static final LuaScript RESERVE = LuaScript.fromResource("verification-reserve-call");
+    private static final LuaScript CALL_UPDATE = LuaScript.fromResource("verification-call-update");
+    private static final LuaScript TRANSITION = LuaScript.fromResource("verification-transition");
+
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
+
+    public VerificationStore(ReactiveRedisDataSource redis, ObjectMapper json) {
+        this.redis = redis;
+        this.json = json;
+    }
+
+    static String hashKey(String id) {
+        return "ca:vf:{" + id + "}";
+    }
+
+    static String eventsKey(String id) {
+        return "ca:vf:{" + id + "}:ev";
+    }
+
+    private static List<String> keys(String id) {
+        return List.of(hashKey(id), eventsKey(id));
+    }
+
+    public Uni<Boolean> create(Verification v, Map<String, Object> event, long ttlMillis) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(ttlMillis));
+        args.add(toJson(event));
+        v.toHash().forEach((k, val) -> {
+            args.add(k);
+            args.add(val);
+        });
+        return CREATE.call(redis, keys(v.id()), args).map(r -> r.toLong() == 1L);
+    }
+
+    public Uni<Optional<Stored>> get(String id) {
+        return redis.execute("HGETALL", hashKey(id)).chain(h -> {
+            Map<String, String> map = toMap(h);
+            if (map.isEmpty() || !map.containsKey("id")) {
+                return Uni.createFrom().item(Optional.<Stored>empty());
+            }
+            return redis.execute("LRANGE", eventsKey(id), "0", "-1").map(ev -> {
+                List<Map<String, Object>> events = new ArrayList<>();
+                if (ev != null) {
+                    for (Response e : ev) {
+                        events.add(fromJson(e.toString()));
+                    }
+                }
+                return Optional.of(new Stored(Verification.fromHash(map), events));
+            });
+        });
+    }
+
+    public Uni<CheckResult> check(String id, String apiKey, String candidateMac, long now) {
+        return CHECK.call(redis, keys(id), List.of(candidateMac, Long.toString(now), apiKey)).map(r -> {
+            String status = r.get(0).toString();
+            if (r.size() < 12) {
+                return new CheckResult(status, false, 0, false, null, null, null, null, ClientContext.EMPTY);
+            }
+            return new CheckResult(status, r.get(1).toInteger() == 1, r.get(2).toInteger(), r.get(3).toInteger() == 1,
+                    str(r, 4), str(r, 5), str(r, 6), str(r, 7),
+                    new ClientContext(str(r, 8), str(r, 9), str(r, 10), str(r, 11)));
+        });
+    }
+
+    private static String str(Response r, int i) {
+        String s = r.get(i) == null ? null : r.get(i).toString();
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    public Uni<ReserveResult> reserveCall(String id, String callRef, String provider, String channel, long now,
+                                          Map<String, Object> event) {
+        return RESERVE.call(redis, keys(id), List.of(Long.toString(now), callRef, event == null ? "" : toJson(event),
+                        provider, channel))
+                .map(r -> new ReserveResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toInteger(),
+                        r.get(3).toInteger()));
+    }
+
+    public Uni<UpdateResult> updateCall(String id, String callRef, boolean requireNonFinal, int callsDelta,
+                                        Map<String, Object> event, Map<String, String> fields, long now) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(now));
+        args.add(callRef);
+        args.add(requireNonFinal ? "1" : "0");
+        args.add(Integer.toString(callsDelta));
+        args.add(event == null ? "" : toJson(event));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        return CALL_UPDATE.call(redis, keys(id), args)
+                .map(r -> new UpdateResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toInteger(),
+                        r.get(3).toInteger(), r.get(4).toString(), r.get(5).toString()));
+    }
+
+    public Uni<TransitionResult> transition(String id, VerificationStatus to, Map<String, Object> event, long now) {
+        return TRANSITION.call(redis, keys(id), List.of(Long.toString(now), to.wire(), toJson(event)))
+                .map(r -> new TransitionResult(r.get(0).toString(), r.get(1).toString()));
+    }
+
+    /** Remembers the newest verification of a phone for one API key (check by phone). */
+    public Uni<Void> indexPhone(String apiKey, String phone, String id, long ttlMillis) {
+        return redis.execute("SET", phoneKey(apiKey, phone), id, "PX", Long.toString(ttlMillis)).replaceWithVoid();
+    }
+
+    public Uni<Optional<String>> newestForPhone(String apiKey, String phone) {
+        return redis.execute("GET", phoneKey(apiKey, phone))
+                .map(r -> r == null ? Optional.<String>empty() : Optional.of(r.toString()));
+    }
+
+    /**
+     * Claims an Idempotency-Key for this API key. Answers empty when the claim is ours, or the value stored by the
+     * request that claimed it first.
+     */
+    public Uni<Optional<String>> claimIdempotencyKey(String apiKey, String key, String value, long ttlMillis) {
+        String k = "ca:idem:{" + apiKey + "}:" + key;
+        return redis.execute("SET", k, value, "NX", "PX", Long.toString(ttlMillis)).chain(r -> r != null
+                ? Uni.createFrom().item(Optional.<String>empty())
+                : redis.execute("GET", k).map(g -> Optional.ofNullable(g).map(Response::toString)));
+    }
+
+    /** the value stored under an Idempotency-Key of this API key, if any */
+    public Uni<Optional<String>> newestForIdempotencyKey(String apiKey, String key) {
+        return redis.execute("GET", "ca:idem:{" + apiKey + "}:" + key)
+                .map(r -> r == null ? Optional.<String>empty() : Optional.of(r.toString()));
+    }
+
+    public Uni<Void> delete(String id) {
+        return redis.execute("DEL", hashKey(id), eventsKey(id)).replaceWithVoid();
+    }
+
+    private static String phoneKey(String apiKey, String phone) {
+        return "ca:phone:{" + apiKey + ":" + phone + "}";
+    }
+
+    private static Map<String, String> toMap(Response h) {
+        Map<String, String> m = new java.util.HashMap<>();
+        if (h == null) {
+            return m;
+        }
+        if (h.type() == io.vertx.redis.client.ResponseType.MULTI && !h.getKeys().isEmpty()) {
+            for (String k : h.getKeys()) {
+                m.put(k, h.get(k).toString());
+            }
+            return m;
+        }
+        for (int i = 0; i + 1 < h.size(); i += 2) {
+            m.put(h.get(i).toString(), h.get(i + 1).toString());
+        }
+        return m;
+    }
+
+    String toJson(Map<String, Object> event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> fromJson(String s) {
+        try {
+            return json.readValue(s, Map.class);
+        } catch (JsonProcessingException e) {
+            return Map.of("type", "unreadable");
+        }
+    }
+
+    public record Stored(Verification verification, List<Map<String, Object>> events) {
+    }
+
+    /** status after the check, whether the code was right, tries left, whether the check changed the status */
+    public record CheckResult(String status, boolean valid, int attemptsLeft, boolean changed, String phone,
+                              String region, String provider, String channel, ClientContext context) {
+    }
+
+    /** result: ok | not_found | state (status names it) | budget */
+    public record ReserveResult(String result, String status, int calls, int maxCalls) {
+    }
+
+    /** result: ok | not_found | stale | duplicate */
+    public record UpdateResult(String result, String status, int calls, int maxCalls, String provider, String tried) {
+    }
+
+    /** result: ok | not_found | state */
+    public record TransitionResult(String result, String status) {
+    }
+}
