@@ -24,7 +24,8 @@ public final class ProviderGuard {
 
     public ProviderGuard(String provider, ProvidersConfig.Circuit config, ProviderMetrics metrics) {
         this.provider = provider;
-        this.circuitName = "provider-" + provider;
+        // unique per guard: a replica has one client per provider, tests build more
+        this.circuitName = "provider-" + provider + "-" + Integer.toHexString(System.identityHashCode(this));
         this.metrics = metrics;
         this.guard = TypedGuard.create(new TypeLiteral<Uni<Object>>() {
                 })

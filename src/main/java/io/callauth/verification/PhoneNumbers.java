@@ -23,7 +23,7 @@ public class PhoneNumbers {
 
     public Phone normalise(String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new ApiProblem(400, "invalid_phone", "phone is required");
+            throw ApiProblem.invalidRequest("phone is required");
         }
         String s = raw.trim();
         if (s.length() > 32 || !s.matches("[0-9+()\\-. ]+")) {

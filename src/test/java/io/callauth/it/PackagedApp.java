@@ -1,0 +1,67 @@
+package io.callauth.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged app ({@code java -jar target/quarkus-app/quarkus-run.jar}) as an operator runs it: prod profile, env only. */
+final class PackagedApp implements AutoCloseable {
+
+    final Process process;
+    final int port;
+    final Path log;
+
+    private PackagedApp(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static PackagedApp start(Map<String, String> env) throws IOException {
+        int port = freePort();
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package the app first (mvn verify runs package before the ITs)");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("CALLAUTH_") || k.startsWith("QUARKUS_"));
+        pb.environment().putAll(env);
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        Path log = Files.createTempFile("callauth-it-", ".log");
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        return new PackagedApp(pb.start(), port, log);
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.callauth.it;
+
+import io.callauth.common.EmbeddedRedisConfigSource;
+import io.callauth.provider.callpass.CallPassEmulator;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The packaged app in the prod profile, configured only through PRODUCT.md's environment variables, runs the whole
+ * flow against the CallPass emulator; and refuses to start, naming the property, when one is missing.
+ */
+class ProdJarIT {
+
+    static final String TOKEN = "fedcba9876543210fedcba9876543210";
+    static CallPassEmulator callpass;
+    static String redis;
+
+    @BeforeAll
+    static void infra() {
+        callpass = CallPassEmulator.start(TOKEN);
+        redis = EmbeddedRedisConfigSource.ensureStarted();
+    }
+
+    @AfterAll
+    static void stop() {
+        callpass.close();
+    }
+
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_REDIS_HOSTS", redis);
+        // sha256("dev-key-change-me")
+        env.put("CALLAUTH_API_KEYS", "shop:verify:57c8139db7290a9064aa57837c951138a32df40cca3aca526319f55651368823");
+        env.put("CALLAUTH_CODE_SECRET", "it-secret-0123456789-0123456789-0123456789");
+        env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass");
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_TOKEN", TOKEN);
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_API_VERSION", "v3");
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_RING_TIMEOUT", "20");
+        return env;
+    }
+
+    @Test
+    void runsTheWholeFlowConfiguredByEnvironment() throws Exception {
+        callpass.pollsBeforeFinal(1).finalResult("NO_ANSWER");
+        try (PackagedApp app = PackagedApp.start(env())) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+            String id = RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                    .contentType(ContentType.JSON).body("{\"phone\":\"8 916 555-01-23\"}")
+                    .post("/v1/verifications").then().statusCode(201).body("provider", equalTo("callpass"))
+                    .extract().path("id");
+            assertThat(callpass.lastCall().version()).isEqualTo("v3");
+            assertThat(callpass.lastCall().dn()).isEqualTo("79165550123");
+            // the scheduler polls get-call-password-status by itself
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                            .get("/v1/verifications/" + id).then().body("callStatus", equalTo("delivered")));
+            RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                    .contentType(ContentType.JSON).body("{\"code\":\"" + callpass.lastCall().code(4) + "\"}")
+                    .post("/v1/verifications/" + id + "/check").then().statusCode(200)
+                    .body("valid", equalTo(true)).body("status", equalTo("approved"));
+            RestAssured.given().baseUri(app.url()).get("/sandbox").then().statusCode(404);
+            assertThat(app.output()).contains("Profile prod activated").doesNotContain("79165550123")
+                    .doesNotContain(TOKEN);
+        }
+    }
+
+    @Test
+    void refusesToStartNamingWhatIsMissing() throws Exception {
+        Map<String, String> env = env();
+        env.remove("CALLAUTH_CODE_SECRET");
+        env.remove("CALLAUTH_PROVIDERS_CALLPASS_TOKEN");
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
+            assertThat(app.process.exitValue()).isNotZero();
+            assertThat(app.output()).contains("callauth.code-secret").contains("CALLAUTH_CODE_SECRET")
+                    .contains("callauth.providers.callpass.token");
+        }
+    }
+
+    @Test
+    void refusesTheSandboxInProd() throws Exception {
+        Map<String, String> env = env();
+        env.put("CALLAUTH_PROVIDERS_CHAIN", "sandbox");
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(app.process.exitValue()).isNotZero();
+            assertThat(app.output()).contains("sandbox");
+        }
+    }
+}

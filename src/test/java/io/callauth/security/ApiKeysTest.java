@@ -1,0 +1,44 @@
+package io.callauth.security;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ApiKeysTest {
+
+    private static final String SPEC = "app:verify:57c8139db7290a9064aa57837c951138a32df40cca3aca526319f55651368823,"
+            + "fraud:fraud+verify:a2b514fec00fde9bb0dda3d02c9036b913094dba065fc72b52b788c15934c96e";
+
+    @Test
+    void authenticatesByTheHashOfTheSecret() {
+        ApiKeys keys = new ApiKeys(Optional.of(SPEC));
+        assertThat(keys.authenticate("dev-key-change-me")).map(ApiKey::name).contains("app");
+        assertThat(keys.authenticate("fraud-key")).get().satisfies(k -> {
+            assertThat(k.has(Role.FRAUD)).isTrue();
+            assertThat(k.has(Role.VERIFY)).isTrue();
+        });
+        assertThat(keys.authenticate("dev-key-change-mE")).isEmpty();
+        assertThat(keys.authenticate("")).isEmpty();
+        assertThat(keys.authenticate(null)).isEmpty();
+        assertThat(keys.authenticate("57c8139db7290a9064aa57837c951138a32df40cca3aca526319f55651368823"))
+                .as("the hash itself is not a key").isEmpty();
+    }
+
+    @Test
+    void malformedSpecsSayWhatIsWrongWithoutEchoingHashes() {
+        assertThatThrownBy(() -> ApiKeys.parse("app:verify")).hasMessageContaining("name:role");
+        assertThatThrownBy(() -> ApiKeys.parse("app:admin:" + "a".repeat(64))).hasMessageContaining("unknown role");
+        assertThatThrownBy(() -> ApiKeys.parse("app:verify:secret-in-clear")).hasMessageContaining("SHA-256")
+                .hasMessageNotContaining("secret-in-clear");
+    }
+
+    @Test
+    void rolesByPath() {
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/attempts/summary")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/q/health")).isNull();
+    }
+}
