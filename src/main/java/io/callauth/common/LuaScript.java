@@ -40,6 +40,10 @@ public final class LuaScript {
         }
     }
 
+    public static LuaScript of(String name, String source) {
+        return new LuaScript(name, source);
+    }
+
     public String name() {
         return name;
     }

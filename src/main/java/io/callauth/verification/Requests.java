@@ -8,10 +8,11 @@ public final class Requests {
     public record Start(String phone, String channel, ClientContext context) {
     }
 
-    public record Check(String code) {
+    /** {@code context} is optional: its {@code ip} keys the code-spraying limit */
+    public record Check(String code, ClientContext context) {
     }
 
-    public record CheckByPhone(String phone, String code) {
+    public record CheckByPhone(String phone, String code, ClientContext context) {
     }
 
     public record Resend(String channel, String provider) {

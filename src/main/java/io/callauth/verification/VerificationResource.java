@@ -1,6 +1,8 @@
 package io.callauth.verification;
 
+import io.callauth.ratelimit.ClientAddress;
 import io.callauth.security.ApiKey;
+import io.vertx.core.http.HttpServerRequest;
 import io.callauth.security.ApiKeyFilter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -33,16 +35,27 @@ import java.net.URI;
 public class VerificationResource {
 
     private final VerificationService service;
+    private final ClientAddress addresses;
 
-    public VerificationResource(VerificationService service) {
+    public VerificationResource(VerificationService service, ClientAddress addresses) {
         this.service = service;
+        this.addresses = addresses;
+    }
+
+    /** the end user's IP: {@code context.ip} when the client gives it, else the request's own source address */
+    private ClientContext withIp(ClientContext ctx, HttpServerRequest request) {
+        ClientContext c = ctx == null ? ClientContext.EMPTY : ctx;
+        return c.ip() != null && !c.ip().isBlank() ? c
+                : new ClientContext(addresses.of(request), c.userAgent(), c.appId(), c.deviceId());
     }
 
     @POST
     @Operation(summary = "Start a verification: normalise the phone, check limits, place the first call")
     public Uni<Response> start(Requests.Start body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                               @Context ContainerRequestContext ctx) {
-        return service.start(key(ctx), body, idempotencyKey).map(s -> {
+                               @Context ContainerRequestContext ctx, @Context HttpServerRequest request) {
+        Requests.Start req = body == null ? null : new Requests.Start(body.phone(), body.channel(),
+                withIp(body.context(), request));
+        return service.start(key(ctx), req, idempotencyKey).map(s -> {
             Response.ResponseBuilder rb = Response.created(URI.create("/v1/verifications/" + s.view().id()))
                     .entity(s.view());
             if (s.replayed()) {
@@ -62,15 +75,17 @@ public class VerificationResource {
     @POST
     @Path("/{id}/check")
     @Operation(summary = "Check the digits: 200 with valid true/false while pending, 409 naming the state otherwise")
-    public Uni<CheckView> check(@PathParam("id") String id, Requests.Check body, @Context ContainerRequestContext ctx) {
-        return service.check(key(ctx), id, body);
+    public Uni<CheckView> check(@PathParam("id") String id, Requests.Check body, @Context ContainerRequestContext ctx,
+                                @Context HttpServerRequest request) {
+        return service.check(key(ctx), id, body, withIp(body == null ? null : body.context(), request));
     }
 
     @POST
     @Path("/check")
     @Operation(summary = "Check the digits against the newest verification of a phone")
-    public Uni<CheckView> checkByPhone(Requests.CheckByPhone body, @Context ContainerRequestContext ctx) {
-        return service.checkByPhone(key(ctx), body);
+    public Uni<CheckView> checkByPhone(Requests.CheckByPhone body, @Context ContainerRequestContext ctx,
+                                       @Context HttpServerRequest request) {
+        return service.checkByPhone(key(ctx), body, withIp(body == null ? null : body.context(), request));
     }
 
     @POST

@@ -416,23 +416,25 @@ public class VerificationService implements CallOutcomes {
 
     // ---------------------------------------------------------------- check
 
-    public Uni<CheckView> check(ApiKey key, String id, Requests.Check req) {
+    public Uni<CheckView> check(ApiKey key, String id, Requests.Check req, ClientContext client) {
         String code = validCode(req == null ? null : req.code());
         if (!validId(id)) {
             return Uni.createFrom().failure(ApiProblem.notFound("no verification " + safeId(id)));
         }
-        return checkId(key, id, code);
+        return admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), null, client, id), null)
+                .chain(() -> checkId(key, id, code));
     }
 
-    public Uni<CheckView> checkByPhone(ApiKey key, Requests.CheckByPhone req) {
+    public Uni<CheckView> checkByPhone(ApiKey key, Requests.CheckByPhone req, ClientContext client) {
         if (req == null) {
             throw ApiProblem.invalidRequest("a JSON body with 'phone' and 'code' is required");
         }
         String code = validCode(req.code());
         PhoneNumbers.Phone phone = phones.normalise(req.phone());
-        return store.newestForPhone(key.name(), phone.e164()).chain(id -> id
-                .map(i -> checkId(key, i, code))
-                .orElseGet(() -> Uni.createFrom().failure(ApiProblem.notFound("no pending verification for this phone"))));
+        return admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), phone, client, null), null)
+                .chain(() -> store.newestForPhone(key.name(), phone.e164()))
+                .chain(id -> id.map(i -> checkId(key, i, code))
+                        .orElseGet(() -> Uni.createFrom().failure(ApiProblem.notFound("no pending verification for this phone"))));
     }
 
     private Uni<CheckView> checkId(ApiKey key, String id, String code) {
