@@ -3,6 +3,7 @@ package io.callauth.verification;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.LuaScript;
+import io.callauth.common.RedisReplies;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -60,7 +61,7 @@ public class VerificationStore {
 
     public Uni<Optional<Stored>> get(String id) {
         return redis.execute("HGETALL", hashKey(id)).chain(h -> {
-            Map<String, String> map = toMap(h);
+            Map<String, String> map = RedisReplies.hash(h);
             if (map.isEmpty() || !map.containsKey("id")) {
                 return Uni.createFrom().item(Optional.<Stored>empty());
             }
@@ -156,23 +157,6 @@ public class VerificationStore {
 
     private static String phoneKey(String apiKey, String phone) {
         return "ca:phone:{" + apiKey + ":" + phone + "}";
-    }
-
-    private static Map<String, String> toMap(Response h) {
-        Map<String, String> m = new java.util.HashMap<>();
-        if (h == null) {
-            return m;
-        }
-        if (h.type() == io.vertx.redis.client.ResponseType.MULTI && !h.getKeys().isEmpty()) {
-            for (String k : h.getKeys()) {
-                m.put(k, h.get(k).toString());
-            }
-            return m;
-        }
-        for (int i = 0; i + 1 < h.size(); i += 2) {
-            m.put(h.get(i).toString(), h.get(i + 1).toString());
-        }
-        return m;
     }
 
     String toJson(Map<String, Object> event) {

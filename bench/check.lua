@@ -1,0 +1,32 @@
+-- wrk script: POST /v1/verifications/{id}/check with a wrong code, round-robin over ids created by start.lua.
+-- Each verification takes 5 tries (200 valid:false), then answers 409 max_attempts_reached: both are the
+-- check path (one Lua script: state guard, constant-time HMAC compare, try count).
+local ids = {}
+local i = 0
+
+function init(args)
+  local dir = os.getenv("BENCH_OUT") or "."
+  for t = 1, 64 do
+    local f = io.open(string.format("%s/ids-%d.txt", dir, t), "r")
+    if f then
+      for line in f:lines() do table.insert(ids, line) end
+      f:close()
+    end
+  end
+  if #ids == 0 then error("no ids: run the start phase first") end
+end
+
+request = function()
+  i = i + 1
+  local id = ids[(i % #ids) + 1]
+  return wrk.format("POST", "/v1/verifications/" .. id .. "/check", {
+    ["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or "bench-key"),
+    ["Content-Type"] = "application/json"
+  }, '{"code":"0000"}')
+end
+
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 90, 99, 99.9}) do
+    io.write(string.format("latency p%s: %.2f ms\n", p, latency:percentile(p) / 1000))
+  end
+end
