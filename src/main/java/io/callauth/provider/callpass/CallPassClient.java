@@ -18,7 +18,6 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 
 import java.net.URI;
 import java.time.Duration;
@@ -168,24 +167,7 @@ public class CallPassClient implements CallProvider {
     }
 
     static ProviderException failure(Throwable t) {
-        if (t instanceof ProviderException pe) {
-            return pe;
-        }
-        if (t instanceof WebApplicationException wae && wae.getResponse() != null) {
-            int status = wae.getResponse().getStatus();
-            if (status >= 500 || status == 401 || status == 403 || status == 404 || status == 405) {
-                return new ProviderException(NAME, Reason.ERROR, "HTTP " + status);
-            }
-            return new ProviderException(NAME, Reason.REFUSED, "HTTP " + status);
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String name = c.getClass().getSimpleName().toLowerCase();
-            String msg = c.getMessage() == null ? "" : c.getMessage().toLowerCase();
-            if (name.contains("timeout") || msg.contains("timeout") || msg.contains("timed out")) {
-                return new ProviderException(NAME, Reason.TIMEOUT, "no answer in time");
-            }
-        }
-        return new ProviderException(NAME, Reason.ERROR, t.getClass().getSimpleName());
+        return ProviderException.of(NAME, t);
     }
 
     private String bearer() {

@@ -1,0 +1,219 @@
+package io.callauth.provider.runtel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callauth.common.Ids;
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallRequest;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.CallerIds;
+import io.callauth.provider.Channel;
+import io.callauth.provider.PlacedCall;
+import io.callauth.provider.ProviderException;
+import io.callauth.provider.ProviderException.Reason;
+import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.RequestTemplate;
+import io.callauth.provider.SharedToken;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runtel PBX click-to-call. Failed logins make the PBX block this host (lifted only by hand), so logins are few:
+ * one token shared by all replicas ({@link SharedToken}), and after a failed login nobody logs in again before a
+ * growing back-off (minutes) has passed; meanwhile the provider is unavailable and the chain skips it. The call
+ * action is configurable (Runtel documents none); its answer must carry code 200 and echo our action_id. Runtel
+ * documents no call events either: a placed call stays calling until its ring timeout, then counts as delivered
+ * (unconfirmed).
+ */
+@ApplicationScoped
+public class RuntelClient implements CallProvider {
+
+    static final String NAME = "runtel";
+
+    private final RuntelConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ProviderGuard guard;
+    private final SharedToken token;
+    private final CallerIds callerIds;
+    private final RequestTemplate params;
+    private volatile RuntelApi api;
+
+    public RuntelClient(RuntelConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
+                        ProvidersConfig providers, ProviderMetrics metrics) {
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
+        this.callerIds = new CallerIds(config.callerIds());
+        this.params = new RequestTemplate(config.call().params());
+        this.token = new SharedToken(NAME, redis, clock, config.tokenRenewBefore(), java.time.Duration.ofSeconds(15),
+                new SharedToken.Backoff(config.loginBackoff(), config.loginBackoffMax()), this::login);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean serves(Channel channel) {
+        return channel == Channel.FLASHCALL && !callerIds.isEmpty();
+    }
+
+    @Override
+    public java.time.Duration ringTimeout() {
+        return config.ringTimeout();
+    }
+
+    /** no status source is documented: a call not reported otherwise counts as delivered, unconfirmed */
+    @Override
+    public CallStatus statusAtRingTimeout() {
+        return CallStatus.DELIVERED;
+    }
+
+    @Override
+    public List<String> missingConfiguration() {
+        List<String> missing = new ArrayList<>();
+        if (config.url().filter(s -> !s.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.runtel.url (CALLAUTH_PROVIDERS_RUNTEL_URL)");
+        }
+        if (config.login().filter(s -> !s.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.runtel.login (CALLAUTH_PROVIDERS_RUNTEL_LOGIN)");
+        }
+        if (config.password().filter(s -> !s.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.runtel.password (CALLAUTH_PROVIDERS_RUNTEL_PASSWORD)");
+        }
+        if (callerIds.isEmpty()) {
+            missing.add("callauth.providers.runtel.caller-ids (CALLAUTH_PROVIDERS_RUNTEL_CALLER_IDS): without a caller-ID"
+                    + " pool Runtel cannot serve flash calls");
+        }
+        if (!params.unknownPlaceholders().isEmpty()) {
+            missing.add("callauth.providers.runtel.call.params has unknown placeholders " + params.unknownPlaceholders());
+        }
+        return missing;
+    }
+
+    public ProviderGuard guard() {
+        return guard;
+    }
+
+    public SharedToken token() {
+        return token;
+    }
+
+    @Override
+    public Uni<PlacedCall> placeCall(CallRequest request) {
+        String callerId = callerIds.pick();
+        JsonNode callParams;
+        try {
+            callParams = json.readTree(params.render(RequestTemplate.values(request, callerId)));
+        } catch (Exception e) {
+            return Uni.createFrom().failure(new ProviderException(NAME, Reason.ERROR, "call.params is not JSON"));
+        }
+        String actionId = request.callRef();
+        String body = envelope(config.call().action(), config.call().obj(), actionId, callParams);
+        return guard.call("call", () -> token.get()
+                .chain(t -> api().authorized("Bearer " + t.access(), body)
+                        .onFailure(RuntelClient::unauthorized).recoverWithUni(e -> token.replace(t.access())
+                                .chain(fresh -> api().authorized("Bearer " + fresh.access(), body))))
+                .onFailure().transform(e -> ProviderException.of(NAME, e))
+                .map(answer -> {
+                    JsonNode n = parse(answer);
+                    int code = n.path("code").asInt(0);
+                    if (code == 401) {
+                        throw new ProviderException(NAME, Reason.ERROR, "token rejected");
+                    }
+                    if (code != 200) {
+                        throw new ProviderException(NAME, code >= 500 ? Reason.ERROR : Reason.REFUSED, "code " + code);
+                    }
+                    if (!actionId.equals(n.path("action_id").asText(null))) {
+                        throw new ProviderException(NAME, Reason.ERROR, "answer does not echo our action_id");
+                    }
+                    return new PlacedCall(NAME, n.path("body").path("call_id").asText(actionId), callerId,
+                            CallStatus.CALLING, null);
+                }));
+    }
+
+    private Uni<SharedToken.Token> login(Optional<SharedToken.Token> previous) {
+        ObjectNode p = json.createObjectNode();
+        p.put("login", config.login().orElse(""));
+        p.put("password", config.password().orElse(""));
+        String body = envelope("auth", "User", Ids.random("auth-", 4), p);
+        return api().anonymous(body)
+                .onFailure().transform(e -> ProviderException.of(NAME, e))
+                .map(answer -> {
+                    JsonNode n = parse(answer);
+                    String t = n.path("body").path("token").asText(null);
+                    if (n.path("code").asInt(0) != 200 || t == null || t.isBlank()) {
+                        throw new ProviderException(NAME, Reason.UNAVAILABLE, "login refused (code "
+                                + n.path("code").asText("?") + ")");
+                    }
+                    long now = clock.millis();
+                    long max = now + config.tokenMaxAge().toMillis();
+                    long exp = max;
+                    try {
+                        exp = Math.min(max, LocalDateTime.parse(n.path("body").path("exp").asText())
+                                .toInstant(ZoneOffset.UTC).toEpochMilli());
+                    } catch (RuntimeException ignored) {
+                        // no or unreadable exp: the max age applies
+                    }
+                    return new SharedToken.Token(t, exp, null, 0);
+                });
+    }
+
+    private String envelope(String action, String obj, String actionId, JsonNode params) {
+        ObjectNode n = json.createObjectNode();
+        n.put("action", action);
+        n.put("obj", obj);
+        n.put("action_id", actionId);
+        n.set("params", params);
+        return n.toString();
+    }
+
+    private JsonNode parse(String answer) {
+        try {
+            JsonNode n = json.readTree(answer == null ? "" : answer);
+            if (n == null || !n.isObject()) {
+                throw new ProviderException(NAME, Reason.ERROR, "answer is not a JSON object");
+            }
+            return n;
+        } catch (ProviderException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
+        }
+    }
+
+    private static boolean unauthorized(Throwable t) {
+        return t instanceof WebApplicationException w && w.getResponse() != null && w.getResponse().getStatus() == 401;
+    }
+
+    private RuntelApi api() {
+        RuntelApi a = api;
+        if (a == null) {
+            String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
+            a = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
+                    .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .build(RuntelApi.class);
+            api = a;
+        }
+        return a;
+    }
+}

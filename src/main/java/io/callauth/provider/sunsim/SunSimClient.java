@@ -1,0 +1,285 @@
+package io.callauth.provider.sunsim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.callauth.provider.CallProgress;
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallRequest;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.CallerIds;
+import io.callauth.provider.Channel;
+import io.callauth.provider.PlacedCall;
+import io.callauth.provider.ProviderException;
+import io.callauth.provider.ProviderException.Reason;
+import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.RequestTemplate;
+import io.callauth.provider.SharedToken;
+import io.callauth.provider.TrackedCall;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * SunSim click-to-call. Tokens: the authorization token creates an access (24 h) / refresh (25 h) pair; a new
+ * pair invalidates the previous one, so the pair lives in Redis and exactly one replica creates or refreshes it at
+ * a time ({@link SharedToken}); a 401 means create again, once. The call request is configurable (SunSim documents
+ * none). The outcome is read from {@code getcalllist} for the destination over the call's window.
+ */
+@ApplicationScoped
+public class SunSimClient implements CallProvider {
+
+    static final String NAME = "sunsim";
+    private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final SunSimConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ProviderGuard guard;
+    private final SharedToken token;
+    private final CallerIds callerIds;
+    private final RequestTemplate callBody;
+    private volatile SunSimApi api;
+
+    public SunSimClient(SunSimConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
+                        ProvidersConfig providers, ProviderMetrics metrics) {
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
+        this.callerIds = new CallerIds(config.callerIds());
+        this.callBody = new RequestTemplate(config.call().body());
+        this.token = new SharedToken(NAME, redis, clock, config.tokenRenewBefore(), Duration.ofSeconds(15),
+                new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), this::issue);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean serves(Channel channel) {
+        return channel == Channel.FLASHCALL && !callerIds.isEmpty();
+    }
+
+    @Override
+    public Duration ringTimeout() {
+        return config.ringTimeout();
+    }
+
+    @Override
+    public List<String> missingConfiguration() {
+        List<String> missing = new ArrayList<>();
+        if (config.url().filter(s -> !s.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.sunsim.url (CALLAUTH_PROVIDERS_SUNSIM_URL)");
+        }
+        if (config.authorizationToken().filter(s -> !s.isBlank()).isEmpty()) {
+            missing.add("callauth.providers.sunsim.authorization-token (CALLAUTH_PROVIDERS_SUNSIM_AUTHORIZATION_TOKEN)");
+        }
+        if (callerIds.isEmpty()) {
+            missing.add("callauth.providers.sunsim.caller-ids (CALLAUTH_PROVIDERS_SUNSIM_CALLER_IDS): without a caller-ID"
+                    + " pool SunSim cannot serve flash calls");
+        }
+        if (!callBody.unknownPlaceholders().isEmpty()) {
+            missing.add("callauth.providers.sunsim.call.body has unknown placeholders " + callBody.unknownPlaceholders());
+        }
+        if (!List.of("POST", "PUT").contains(config.call().method().toUpperCase())) {
+            missing.add("callauth.providers.sunsim.call.method must be POST or PUT");
+        }
+        return missing;
+    }
+
+    public ProviderGuard guard() {
+        return guard;
+    }
+
+    public SharedToken token() {
+        return token;
+    }
+
+    @Override
+    public Uni<PlacedCall> placeCall(CallRequest request) {
+        String callerId = callerIds.pick();
+        String body = callBody.render(RequestTemplate.values(request, callerId));
+        String path = config.call().path().replaceFirst("^/+", "");
+        boolean put = config.call().method().equalsIgnoreCase("PUT");
+        return guard.call("call", () -> authorized(access -> put ? api().sendPut(access, path, body)
+                : api().send(access, path, body))
+                .map(answer -> {
+                    checkEnvelope(answer, Reason.REFUSED);
+                    // no call id exists: the caller ID is what identifies the call in the call list
+                    return new PlacedCall(NAME, callerId, callerId, CallStatus.CALLING, null);
+                }));
+    }
+
+    /**
+     * getcalllist for the destination, outgoing, from just before the call was placed: a row from our caller ID
+     * means the call went out to the destination (delivered); until then it is still calling.
+     */
+    @Override
+    public Uni<CallProgress> poll(TrackedCall call) {
+        ZoneId zone = ZoneId.of(config.timeZone());
+        ObjectNode q = json.createObjectNode();
+        String dest = call.phone().startsWith("+") ? call.phone().substring(1) : call.phone();
+        q.putArray("nums").add(dest);
+        q.put("periodStart", PERIOD.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(call.placedAt() - 60_000), zone)));
+        q.put("periodEnd", PERIOD.format(LocalDateTime.ofInstant(clock.instant().plusSeconds(60), zone)));
+        q.put("direction", 1);
+        q.putNull("durationFrom");
+        q.putNull("durationTo");
+        q.put("isCallRecord", 0);
+        q.putNull("isRead");
+        String body = q.toString();
+        return guard.call("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
+            JsonNode result = checkEnvelope(answer, Reason.ERROR);
+            for (JsonNode row : result.path("rowset")) {
+                String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
+                String abonent = row.path("abonentNum").asText("").replaceAll("[^0-9]", "");
+                if (matches(abonent, dest) && (call.providerCallId() == null || matches(ext, call.providerCallId()))) {
+                    return new CallProgress(CallStatus.DELIVERED, "callDuration=" + row.path("callDuration").asText(""));
+                }
+            }
+            return CallProgress.calling();
+        }));
+    }
+
+    /** numbers in the call list may be national (10 digits) or full: compare the last 10 digits */
+    private static boolean matches(String a, String b) {
+        int n = Math.min(10, Math.min(a.length(), b.length()));
+        return n > 0 && a.substring(a.length() - n).equals(b.substring(b.length() - n));
+    }
+
+    /** getcallrecordfile: the recording (mp3) of a call, Base64, for the fraud console */
+    public Uni<Recording> recording(String recordFileId) {
+        return guard.call("getcallrecordfile", () -> authorized(access -> api().callRecordFile(access, recordFileId))
+                .map(answer -> {
+                    JsonNode r = checkEnvelope(answer, Reason.ERROR);
+                    return new Recording(r.path("file_NAME").asText(null), r.path("fileContent").asText(null));
+                }));
+    }
+
+    public record Recording(String fileName, String base64Mp3) {
+    }
+
+    /** getrequestresultbyhash: the stored result of an earlier request, as the provider answered it */
+    public Uni<JsonNode> requestResult(String requestHash) {
+        return guard.call("getrequestresultbyhash", () -> authorized(access -> api().requestResultByHash(access, requestHash))
+                .map(answer -> parse(answer)));
+    }
+
+    // ------------------------------------------------------------------ tokens
+
+    /** runs a request with the shared access token; a 401 replaces the token once and retries once */
+    private Uni<String> authorized(Function<String, Uni<String>> request) {
+        return token.get().chain(t -> request.apply("Bearer " + t.access())
+                .onFailure(SunSimClient::unauthorized).recoverWithUni(e -> token.replace(t.access())
+                        .chain(fresh -> request.apply("Bearer " + fresh.access()))))
+                .onFailure().transform(SunSimClient::failure);
+    }
+
+    private Uni<SharedToken.Token> issue(Optional<SharedToken.Token> previous) {
+        Uni<String> create = Uni.createFrom().deferred(() ->
+                api().create("Bearer " + config.authorizationToken().orElse("")));
+        Uni<String> answer = previous.isPresent()
+                ? api().refresh("Bearer " + previous.get().refresh())
+                .onFailure(SunSimClient::unauthorized).recoverWithUni(() -> create)
+                : create;
+        return answer.onFailure().transform(SunSimClient::failure).map(this::pair);
+    }
+
+    private SharedToken.Token pair(String answer) {
+        JsonNode n = parse(answer);
+        String access = n.path("accessToken").asText(null);
+        String refresh = n.path("refreshToken").asText(null);
+        if (access == null || refresh == null) {
+            throw new ProviderException(NAME, Reason.ERROR, "token answer without accessToken/refreshToken");
+        }
+        long now = clock.millis();
+        long accessExp = expiry(n.path("accessTokenExpiredIn").asText(null), now + Duration.ofHours(24).toMillis());
+        long refreshExp = expiry(n.path("refreshTokenExpiredIn").asText(null), now + Duration.ofHours(25).toMillis());
+        return new SharedToken.Token(access, accessExp, refresh, refreshExp);
+    }
+
+    /** expiry dates are strings of an undocumented format: ISO instant, ISO local (UTC) or "yyyy-MM-dd HH:mm:ss" */
+    private static long expiry(String s, long fallback) {
+        if (s == null || s.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(s).toEpochMilli();
+        } catch (RuntimeException ignored) {
+            // next format
+        }
+        try {
+            return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (RuntimeException ignored) {
+            return fallback;
+        }
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    private JsonNode checkEnvelope(String answer, Reason onError) {
+        JsonNode n = parse(answer);
+        JsonNode error = n.path("error");
+        int code = error.path("errorCode").asInt(0);
+        if (code != 0) {
+            throw new ProviderException(NAME, onError, "errorCode " + code + ": " + error.path("errorMessage").asText(""));
+        }
+        return n.path("result");
+    }
+
+    private JsonNode parse(String answer) {
+        try {
+            JsonNode n = json.readTree(answer == null ? "" : answer);
+            if (n == null || !n.isObject()) {
+                throw new ProviderException(NAME, Reason.ERROR, "answer is not a JSON object");
+            }
+            return n;
+        } catch (ProviderException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
+        }
+    }
+
+    private static boolean unauthorized(Throwable t) {
+        return t instanceof WebApplicationException w && w.getResponse() != null && w.getResponse().getStatus() == 401;
+    }
+
+    static ProviderException failure(Throwable t) {
+        return ProviderException.of(NAME, t);
+    }
+
+    private SunSimApi api() {
+        SunSimApi a = api;
+        if (a == null) {
+            String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
+            a = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
+                    .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .build(SunSimApi.class);
+            api = a;
+        }
+        return a;
+    }
+}
