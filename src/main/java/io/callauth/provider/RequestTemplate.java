@@ -7,13 +7,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A configurable JSON request for provider methods no document describes. Placeholders {@code ${name}} are
- * replaced by JSON-escaped values: {@code ${phone}} (E.164 digits without '+'), {@code ${phoneE164}},
- * {@code ${callerId}}, {@code ${callRef}}. An unknown placeholder is a configuration error.
+ * A configurable JSON request for provider methods no document describes. Placeholders {@code {{name}}} are
+ * replaced by JSON-escaped values: {@code {{phone}}} (E.164 digits without '+'), {@code {{phoneE164}}},
+ * {@code {{callerId}}}, {@code {{callRef}}}. An unknown placeholder is a configuration error.
  */
 public final class RequestTemplate {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9]+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z0-9]+)}}");
     private final String template;
 
     public RequestTemplate(String template) {
@@ -31,7 +31,7 @@ public final class RequestTemplate {
         while (m.find()) {
             String v = values.get(m.group(1));
             if (v == null) {
-                throw new IllegalArgumentException("unknown placeholder ${" + m.group(1) + "}");
+                throw new IllegalArgumentException("unknown placeholder {{" + m.group(1) + "}}");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(new String(JsonStringEncoder.getInstance().quoteAsString(v))));
         }

@@ -28,7 +28,7 @@ class DestinationPolicyTest {
             "8 809 505-12-34, number_type_premium_rate",     // RU premium rate
             "+44 20 7946 0958, country_not_allowed",         // GB fixed line
             "+1 202 555 0143, country_not_allowed",          // US
-            "+882 1234 5678, country_not_allowed",           // international networks: no region
+            "+380 50 123 4567, country_not_allowed",         // UA mobile
             "+7 939 123-45-67, prefix_denied",               // configured deny-listed prefix
     })
     void decides(String number, String expected) {

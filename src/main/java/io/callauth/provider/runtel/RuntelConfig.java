@@ -51,8 +51,8 @@ public interface RuntelConfig {
         @WithDefault("Call")
         String obj();
 
-        /** JSON params; placeholders ${phone} ${phoneE164} ${callerId} ${callRef} */
-        @WithDefault("{\"from\":\"${callerId}\",\"to\":\"${phone}\",\"id\":\"${callRef}\"}")
+        /** JSON params; placeholders {{phone}} {{phoneE164}} {{callerId}} {{callRef}} */
+        @WithDefault("{\"from\":\"{{callerId}}\",\"to\":\"{{phone}}\",\"id\":\"{{callRef}}\"}")
         String params();
     }
 }

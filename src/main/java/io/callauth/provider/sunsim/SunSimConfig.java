@@ -45,8 +45,8 @@ public interface SunSimConfig {
         @WithDefault("request/makecall")
         String path();
 
-        /** JSON body; placeholders ${phone} ${phoneE164} ${callerId} ${callRef} */
-        @WithDefault("{\"abonentNum\":\"${phone}\",\"extNum\":\"${callerId}\",\"requestId\":\"${callRef}\"}")
+        /** JSON body; placeholders {{phone}} {{phoneE164}} {{callerId}} {{callRef}} */
+        @WithDefault("{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}")
         String body();
     }
 }
