@@ -38,6 +38,16 @@ public interface CallProvider {
         return CallStatus.NOT_DELIVERED;
     }
 
+    /** the client's circuit breaker, for health; providers without remote calls have none */
+    default java.util.Optional<ProviderGuard> guard() {
+        return java.util.Optional.empty();
+    }
+
+    /** the shared session token, for health; providers without sessions have none */
+    default java.util.Optional<SharedToken> sessionToken() {
+        return java.util.Optional.empty();
+    }
+
     /** properties this provider needs and lacks in the current configuration (startup check) */
     default List<String> missingConfiguration() {
         return List.of();

@@ -21,6 +21,9 @@ public final class ProviderGuard {
     private final String circuitName;
     private final TypedGuard<Uni<Object>> guard;
     private final ProviderMetrics metrics;
+    /** outcomes of the last {@link #WINDOW} requests of this replica: true = success (refusals count as success) */
+    private final java.util.ArrayDeque<Boolean> recent = new java.util.ArrayDeque<>();
+    private static final int WINDOW = 50;
 
     public ProviderGuard(String provider, ProvidersConfig.Circuit config, ProviderMetrics metrics) {
         this.provider = provider;
@@ -47,7 +50,24 @@ public final class ProviderGuard {
         Uni<T> guarded = (Uni<T>) guard.get(() -> (Uni<Object>) request.get())
                 .onFailure(CircuitBreakerOpenException.class).transform(t ->
                         new ProviderException(provider, ProviderException.Reason.CIRCUIT_OPEN, "circuit open"));
-        return metrics.timed(provider, operation, guarded);
+        return metrics.timed(provider, operation, guarded).onItemOrFailure().invoke((item, failure) ->
+                remember(failure == null || (failure instanceof ProviderException pe
+                        && pe.reason() == ProviderException.Reason.REFUSED)));
+    }
+
+    private synchronized void remember(boolean success) {
+        recent.addLast(success);
+        if (recent.size() > WINDOW) {
+            recent.removeFirst();
+        }
+    }
+
+    /** success ratio of this replica's last requests; empty before the first */
+    public synchronized java.util.OptionalDouble successRatio() {
+        if (recent.isEmpty()) {
+            return java.util.OptionalDouble.empty();
+        }
+        return java.util.OptionalDouble.of(recent.stream().filter(b -> b).count() / (double) recent.size());
     }
 
     public CircuitBreakerState state() {

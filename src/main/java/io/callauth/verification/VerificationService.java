@@ -56,11 +56,13 @@ public class VerificationService implements CallOutcomes {
     private final Clock clock;
     private final List<AbuseGuard> guards;
     private final Duration trackingGrace;
+    private final List<VerificationObserver> observers;
 
     public VerificationService(VerificationStore store, ProviderChain chain, CallTracker tracker, CodeHasher hasher,
                                PhoneNumbers phones, AttemptLog attempts, VerificationConfig config,
                                VerificationMetrics metrics, ProviderMetrics providerMetrics, Clock clock,
-                               Instance<AbuseGuard> guards, io.callauth.provider.TrackingConfig tracking) {
+                               Instance<AbuseGuard> guards, io.callauth.provider.TrackingConfig tracking,
+                               Instance<VerificationObserver> observers) {
         this.store = store;
         this.chain = chain;
         this.tracker = tracker;
@@ -73,6 +75,15 @@ public class VerificationService implements CallOutcomes {
         this.clock = clock;
         this.guards = guards.stream().sorted(Comparator.comparingInt(AbuseGuard::order)).toList();
         this.trackingGrace = tracking.grace();
+        this.observers = observers.stream().toList();
+    }
+
+    private Uni<Void> observe(java.util.function.Function<VerificationObserver, Uni<Void>> call) {
+        Uni<Void> u = Uni.createFrom().voidItem();
+        for (VerificationObserver o : observers) {
+            u = u.chain(() -> call.apply(o).onFailure().recoverWithItem(() -> null));
+        }
+        return u;
     }
 
     // ---------------------------------------------------------------- start
@@ -136,7 +147,9 @@ public class VerificationService implements CallOutcomes {
                             return store.delete(id).chain(() -> replay(key, lost.get(), phone));
                         }
                         metrics.started();
-                        return log(record(v, "started", now)).chain(() -> firstCall(key, v));
+                        return log(record(v, "started", now))
+                                .chain(() -> observe(o -> o.started(phone.region(), phone.prefix())))
+                                .chain(() -> firstCall(key, v));
                     });
         });
     }
@@ -458,6 +471,7 @@ public class VerificationService implements CallOutcomes {
             if (r.changed()) {
                 if (r.status().equals("approved")) {
                     metrics.approved();
+                    logged = logged.chain(() -> observe(o -> o.approved(r.region(), prefixOf(r.phone()))));
                 }
                 logged = logged.chain(() -> log(base.withType(r.status())));
             }

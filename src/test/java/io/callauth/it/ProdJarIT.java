@@ -56,7 +56,7 @@ class ProdJarIT {
     void runsTheWholeFlowConfiguredByEnvironment() throws Exception {
         callpass.pollsBeforeFinal(1).finalResult("NO_ANSWER");
         try (PackagedApp app = PackagedApp.start(env())) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
                     assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
             String id = RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
                     .contentType(ContentType.JSON).body("{\"phone\":\"8 916 555-01-23\"}")

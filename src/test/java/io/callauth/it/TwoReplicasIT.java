@@ -33,7 +33,7 @@ class TwoReplicasIT {
             env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
             try (PackagedApp a = PackagedApp.start(env); PackagedApp b = PackagedApp.start(env)) {
                 for (PackagedApp app : List.of(a, b)) {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
                             assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode())
                                     .isEqualTo(200));
                 }

@@ -304,7 +304,8 @@ class VerificationApiTest {
     @Test
     void operationsEndpoints() {
         startId(newPhone());
-        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("Redis"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("Redis"))
+                .body(containsString("providers")).body(containsString("circuit"));
         RestAssured.get("/q/metrics").then().statusCode(200)
                 .body(containsString("callauth_verifications_started_total"))
                 .body(containsString("provider_request_seconds"));

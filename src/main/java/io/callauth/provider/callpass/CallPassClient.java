@@ -83,8 +83,9 @@ public class CallPassClient implements CallProvider {
         return missing;
     }
 
-    public ProviderGuard guard() {
-        return guard;
+    @Override
+    public java.util.Optional<ProviderGuard> guard() {
+        return java.util.Optional.of(guard);
     }
 
     @Override

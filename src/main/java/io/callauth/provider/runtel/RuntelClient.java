@@ -109,12 +109,18 @@ public class RuntelClient implements CallProvider {
         return missing;
     }
 
-    public ProviderGuard guard() {
-        return guard;
+    @Override
+    public java.util.Optional<ProviderGuard> guard() {
+        return java.util.Optional.of(guard);
     }
 
     public SharedToken token() {
         return token;
+    }
+
+    @Override
+    public java.util.Optional<SharedToken> sessionToken() {
+        return java.util.Optional.of(token);
     }
 
     @Override

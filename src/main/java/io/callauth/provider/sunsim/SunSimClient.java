@@ -108,12 +108,18 @@ public class SunSimClient implements CallProvider {
         return missing;
     }
 
-    public ProviderGuard guard() {
-        return guard;
+    @Override
+    public java.util.Optional<ProviderGuard> guard() {
+        return java.util.Optional.of(guard);
     }
 
     public SharedToken token() {
         return token;
+    }
+
+    @Override
+    public java.util.Optional<SharedToken> sessionToken() {
+        return java.util.Optional.of(token);
     }
 
     @Override
