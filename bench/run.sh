@@ -53,7 +53,7 @@ else
   export CALLAUTH_RATE_LIMITS_PREFIX=1000000/10m CALLAUTH_RATE_LIMITS_API_KEY=10000000/1m \
     CALLAUTH_RATE_LIMITS_CHECK_IP=10000000/10m
 fi
-"$JAVA" -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
+"$JAVA" ${APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 
 URL=http://127.0.0.1:$APP_PORT

@@ -65,11 +65,17 @@ public class CallTracker {
     @Scheduled(every = "${callauth.tracking.tick}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
-        return runOnce().replaceWithVoid()
+        return drain(20).replaceWithVoid()
                 .onFailure().recoverWithItem(t -> {
                     LOG.warnf("call tracking tick failed: %s", t.toString());
                     return null;
                 });
+    }
+
+    /** Rounds until fewer than a batch was due (at most {@code maxRounds}): capacity grows with the backlog. */
+    public Uni<Integer> drain(int maxRounds) {
+        return runOnce().chain(n -> n >= config.batchSize() && maxRounds > 1
+                ? drain(maxRounds - 1).map(m -> n + m) : Uni.createFrom().item(n));
     }
 
     /** One round: claim due calls with this replica's token, poll each, settle each. Answers the calls handled. */

@@ -78,12 +78,13 @@ public class VerificationService implements CallOutcomes {
         this.observers = observers.stream().toList();
     }
 
+    /** Observers are analytics: told in the background, never holding up the answer, their failures logged. */
     private Uni<Void> observe(java.util.function.Function<VerificationObserver, Uni<Void>> call) {
-        Uni<Void> u = Uni.createFrom().voidItem();
         for (VerificationObserver o : observers) {
-            u = u.chain(() -> call.apply(o).onFailure().recoverWithItem(() -> null));
+            call.apply(o).subscribe().with(ok -> {
+            }, t -> LOG.debugf("observer %s failed: %s", o.getClass().getSimpleName(), t.toString()));
         }
-        return u;
+        return Uni.createFrom().voidItem();
     }
 
     // ---------------------------------------------------------------- start
@@ -337,15 +338,19 @@ public class VerificationService implements CallOutcomes {
     }
 
     private Uni<VerificationView> view(ApiKey key, String id, boolean withEvents) {
-        return owned(key, id).map(s -> VerificationView.of(s.verification(), clock.millis(),
+        return owned(key, id, withEvents).map(s -> VerificationView.of(s.verification(), clock.millis(),
                 withEvents ? s.events() : null));
     }
 
     private Uni<VerificationStore.Stored> owned(ApiKey key, String id) {
+        return owned(key, id, true);
+    }
+
+    private Uni<VerificationStore.Stored> owned(ApiKey key, String id, boolean withEvents) {
         if (!validId(id)) {
             return Uni.createFrom().failure(ApiProblem.notFound("no verification " + safeId(id)));
         }
-        return store.get(id).map(s -> s.filter(st -> key.name().equals(st.verification().apiKey()))
+        return store.get(id, withEvents).map(s -> s.filter(st -> key.name().equals(st.verification().apiKey()))
                 .orElseThrow(() -> ApiProblem.notFound("no verification " + id)));
     }
 

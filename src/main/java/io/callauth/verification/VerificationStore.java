@@ -60,10 +60,18 @@ public class VerificationStore {
     }
 
     public Uni<Optional<Stored>> get(String id) {
+        return get(id, true);
+    }
+
+    /** the verification, with its event timeline when {@code withEvents} (one more round trip) */
+    public Uni<Optional<Stored>> get(String id, boolean withEvents) {
         return redis.execute("HGETALL", hashKey(id)).chain(h -> {
             Map<String, String> map = RedisReplies.hash(h);
             if (map.isEmpty() || !map.containsKey("id")) {
                 return Uni.createFrom().item(Optional.<Stored>empty());
+            }
+            if (!withEvents) {
+                return Uni.createFrom().item(Optional.of(new Stored(Verification.fromHash(map), List.of())));
             }
             return redis.execute("LRANGE", eventsKey(id), "0", "-1").map(ev -> {
                 List<Map<String, Object>> events = new ArrayList<>();
