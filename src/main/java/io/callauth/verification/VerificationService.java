@@ -380,9 +380,6 @@ public class VerificationService implements CallOutcomes {
             if (status != VerificationStatus.PENDING) {
                 throw conflict(status.wire());
             }
-            if (v.calls() >= v.maxCalls()) {
-                return budgetRefusal(key, v, now);
-            }
             List<CallProvider> candidates;
             if (r.provider() != null) {
                 CallProvider asked = chain.byName(r.provider())
@@ -399,6 +396,9 @@ public class VerificationService implements CallOutcomes {
             }
             if (candidates.isEmpty()) {
                 throw ApiProblem.invalidRequest("no provider of the chain serves that channel");
+            }
+            if (v.calls() >= v.maxCalls()) {
+                return budgetRefusal(key, v, now);
             }
             Channel preferred = channel.orElse(v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElse(null));
             PhoneNumbers.Phone phone = phones.normalise(v.phone());

@@ -1,0 +1,184 @@
+package io.callauth.verification;
+
+import io.callauth.common.MutableClock;
+import io.callauth.provider.CallTracker;
+import io.callauth.provider.callpass.CallPassEmulator;
+import io.callauth.provider.callpass.CallPassEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.callauth.verification.Api.check;
+import static io.callauth.verification.Api.newPhone;
+import static io.callauth.verification.Api.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Each fallback trigger: which provider placed the next call, old code dead, new code good, and how fast. */
+@QuarkusTest
+@TestProfile(FallbackProfile.class)
+@QuarkusTestResource(CallPassEmulatorResource.class)
+class FallbackTest {
+
+    @Inject
+    MutableClock clock;
+    @Inject
+    CallTracker tracker;
+
+    CallPassEmulator callpass;
+
+    @BeforeEach
+    void setUp() {
+        callpass = CallPassEmulatorResource.emulator();
+        callpass.reset();
+        clock.reset();
+        CircuitBreakerMaintenance.get().resetAll();
+        clock.advance(Duration.ofHours(2));
+        while (tracker.runOnce().await().indefinitely() > 0) {
+            // drain calls left by other tests
+        }
+        clock.reset();
+    }
+
+    @AfterEach
+    void tearDown() {
+        clock.reset();
+        CircuitBreakerMaintenance.get().resetAll();
+    }
+
+    /** the code the simulated phone saw last */
+    private static String sandboxCode(String phone) {
+        List<Map<String, Object>> calls = RestAssured.get("/sandbox/calls?phone=" + phone.substring(1)).then()
+                .statusCode(200).extract().jsonPath().getList("");
+        assertThat(calls).isNotEmpty();
+        return calls.get(0).get("code").toString();
+    }
+
+    private static List<Map<String, Object>> events(String id) {
+        return verify().get("/v1/verifications/" + id).then().statusCode(200).extract().jsonPath().getList("events");
+    }
+
+    private static Instant at(List<Map<String, Object>> events, String type, String provider) {
+        return events.stream().filter(e -> type.equals(e.get("type")) && (provider == null || provider.equals(e.get("provider"))))
+                .map(e -> Instant.parse(e.get("at").toString())).reduce((a, b) -> b).orElseThrow();
+    }
+
+    private String startExpectingSandbox(String phone) {
+        String body = Api.start(phone).statusCode(201).body("provider", equalTo("sandbox")).extract().asString();
+        return JsonPath.from(body).getString("id");
+    }
+
+    private void assertFellBackPromptly(String id, String reason) {
+        List<Map<String, Object>> ev = events(id);
+        assertThat(ev).anySatisfy(e -> {
+            assertThat(e.get("type")).isEqualTo("call_failed");
+            assertThat(e.get("provider")).isEqualTo("callpass");
+            assertThat(e.get("reason")).isEqualTo(reason);
+        });
+        Duration gap = Duration.between(at(ev, "call_failed", "callpass"), at(ev, "call_placed", "sandbox"));
+        assertThat(gap).isLessThanOrEqualTo(Duration.ofSeconds(30 + 2));
+    }
+
+    @Test
+    void refusedCallFallsThrough() {
+        callpass.refuseCalls("destination not allowed");
+        String phone = newPhone();
+        String id = startExpectingSandbox(phone);
+        assertFellBackPromptly(id, "refused");
+        check(id, sandboxCode(phone)).statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
+    void http5xxFallsThrough() {
+        callpass.failWithHttp(503);
+        String phone = newPhone();
+        String id = startExpectingSandbox(phone);
+        assertFellBackPromptly(id, "error");
+        check(id, sandboxCode(phone)).statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
+    void timeoutFallsThrough() {
+        callpass.delayResponses(Duration.ofSeconds(2));
+        String phone = newPhone();
+        String id = startExpectingSandbox(phone);
+        assertFellBackPromptly(id, "timeout");
+    }
+
+    @Test
+    void openCircuitSkipsTheProviderWithoutCallingIt() {
+        callpass.failWithHttp(500);
+        for (int i = 0; i < 4; i++) {
+            startExpectingSandbox(newPhone());
+        }
+        int before = callpass.requestCount();
+        String phone = newPhone();
+        String id = startExpectingSandbox(phone);
+        assertThat(callpass.requestCount()).as("an open circuit sends nothing").isEqualTo(before);
+        assertFellBackPromptly(id, "circuit_open");
+        RestAssured.get("/q/health/ready").then().body(org.hamcrest.Matchers.containsString("circuit=open"));
+    }
+
+    @Test
+    void notDeliveredCallIsFollowedByTheNextProviderWithANewCode() {
+        callpass.pollsBeforeFinal(0).finalResult("USER_BUSY");
+        String phone = newPhone();
+        String id = Api.start(phone).statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        String old = callpass.lastCall().code(4);
+        clock.advance(Duration.ofSeconds(2));
+        tracker.runOnce().await().indefinitely();
+        verify().get("/v1/verifications/" + id).then().body("provider", equalTo("sandbox"))
+                .body("callStatus", equalTo("calling")).body("callsLeft", equalTo(1));
+        List<Map<String, Object>> ev = events(id);
+        assertThat(Duration.between(at(ev, "call_outcome", null), at(ev, "call_placed", "sandbox")))
+                .isLessThanOrEqualTo(Duration.ofSeconds(2));
+        String fresh = sandboxCode(phone);
+        if (!old.equals(fresh)) {
+            check(id, old).statusCode(200).body("valid", equalTo(false));
+        }
+        check(id, fresh).statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
+    void aCallWithNoOutcomeByItsRingTimeoutIsFollowedByTheNextProvider() {
+        callpass.neverFinish();
+        String phone = newPhone();
+        String id = Api.start(phone).statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        String old = callpass.lastCall().code(4);
+        for (int t = 0; t < 36; t += 2) {
+            clock.advance(Duration.ofSeconds(2));
+            tracker.runOnce().await().indefinitely();
+        }
+        verify().get("/v1/verifications/" + id).then().body("provider", equalTo("sandbox"));
+        List<Map<String, Object>> ev = events(id);
+        assertThat(ev).anySatisfy(e -> assertThat(e.get("detail")).isEqualTo("ring_timeout"));
+        String fresh = sandboxCode(phone);
+        if (!old.equals(fresh)) {
+            check(id, old).statusCode(200).body("valid", equalTo(false));
+        }
+        check(id, fresh).statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
+    void resendTakesTheNextProviderOrTheOneAskedFor() {
+        String phone = newPhone();
+        String id = Api.start(phone).statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        verify().post("/v1/verifications/" + id + "/resend").then().statusCode(200).body("provider", equalTo("sandbox"));
+        verify().body("{\"provider\":\"callpass\"}").post("/v1/verifications/" + id + "/resend").then().statusCode(200)
+                .body("provider", equalTo("callpass")).body("callsLeft", equalTo(0));
+        verify().body("{\"provider\":\"nope\"}").post("/v1/verifications/" + id + "/resend").then().statusCode(400);
+        check(id, callpass.lastCall().code(4)).statusCode(200).body("valid", equalTo(true));
+    }
+}
