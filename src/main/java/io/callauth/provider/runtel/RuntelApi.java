@@ -14,15 +14,16 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * {@code {"action","obj","action_id","params"}}; answers echo them and carry {@code code} and {@code body}.
  */
 @RegisterRestClient(configKey = "runtel")
-@Path("/api/")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface RuntelApi {
 
     /** auth / logout without a token */
     @POST
+    @Path("/api/")
     Uni<String> anonymous(String body);
 
     @POST
+    @Path("/api/")
     Uni<String> authorized(@HeaderParam("Authorization") String bearer, String body);
 }

@@ -135,15 +135,14 @@ public class RuntelClient implements CallProvider {
         String actionId = request.callRef();
         String body = envelope(config.call().action(), config.call().obj(), actionId, callParams);
         return guard.call("call", () -> token.get()
-                .chain(t -> api().authorized("Bearer " + t.access(), body)
-                        .onFailure(RuntelClient::unauthorized).recoverWithUni(e -> token.replace(t.access())
-                                .chain(fresh -> api().authorized("Bearer " + fresh.access(), body))))
-                .onFailure().transform(e -> ProviderException.of(NAME, e))
-                .map(answer -> {
-                    JsonNode n = parse(answer);
+                .chain(t -> exchange(t.access(), body).chain(n -> n.path("code").asInt(0) != 401
+                        ? Uni.createFrom().item(n)
+                        // the token expired or was revoked: one new login (shared, backed off), one retry
+                        : token.replace(t.access()).chain(fresh -> exchange(fresh.access(), body))))
+                .map(n -> {
                     int code = n.path("code").asInt(0);
                     if (code == 401) {
-                        throw new ProviderException(NAME, Reason.ERROR, "token rejected");
+                        throw new ProviderException(NAME, Reason.ERROR, "token rejected after a new login");
                     }
                     if (code != 200) {
                         throw new ProviderException(NAME, code >= 500 ? Reason.ERROR : Reason.REFUSED, "code " + code);
@@ -154,6 +153,14 @@ public class RuntelClient implements CallProvider {
                     return new PlacedCall(NAME, n.path("body").path("call_id").asText(actionId), callerId,
                             CallStatus.CALLING, null);
                 }));
+    }
+
+    /** one authorized request; an HTTP 401 reads as {@code code 401} like the body's own */
+    private Uni<JsonNode> exchange(String access, String body) {
+        return api().authorized("Bearer " + access, body)
+                .map(this::parse)
+                .onFailure(RuntelClient::unauthorized).recoverWithItem(() -> json.createObjectNode().put("code", 401))
+                .onFailure().transform(e -> ProviderException.of(NAME, e));
     }
 
     private Uni<SharedToken.Token> login(Optional<SharedToken.Token> previous) {

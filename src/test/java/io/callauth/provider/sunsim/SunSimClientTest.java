@@ -1,0 +1,182 @@
+package io.callauth.provider.sunsim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.MutableClock;
+import io.callauth.provider.CallRequest;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.Channel;
+import io.callauth.provider.PlacedCall;
+import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.TrackedCall;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The SunSim adapter against its wire emulator: the token trio shared by replicas, the call, the call list. */
+@QuarkusTest
+class SunSimClientTest {
+
+    static final String AUTH = "auth-token-from-cabinet";
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    MutableClock clock;
+    @Inject
+    ReactiveRedisDataSource redis;
+    @Inject
+    ProviderMetrics metrics;
+    @Inject
+    ProvidersConfig providers;
+
+    SunSimEmulator emulator;
+
+    @BeforeEach
+    void setUp() {
+        emulator = SunSimEmulator.start(AUTH);
+        clock.reset();
+        redis.execute("DEL", "ca:token:{sunsim}", "ca:token:{sunsim}:lock", "ca:token:{sunsim}:backoff")
+                .await().indefinitely();
+    }
+
+    @AfterEach
+    void tearDown() {
+        emulator.close();
+        clock.reset();
+    }
+
+    /** one replica's client: own HTTP client, own guard, the shared Redis */
+    private SunSimClient replica() {
+        SunSimConfig config = new SunSimConfig() {
+            public Optional<String> url() {
+                return Optional.of(emulator.url());
+            }
+
+            public Optional<String> authorizationToken() {
+                return Optional.of(AUTH);
+            }
+
+            public Optional<List<String>> callerIds() {
+                return Optional.of(List.of("+7 495 000-11-22", "74950003344"));
+            }
+
+            public Duration ringTimeout() {
+                return Duration.ofSeconds(30);
+            }
+
+            public Duration requestTimeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration tokenRenewBefore() {
+                return Duration.ofHours(1);
+            }
+
+            public String timeZone() {
+                return "Europe/Moscow";
+            }
+
+            public Call call() {
+                return new Call() {
+                    public String method() {
+                        return "POST";
+                    }
+
+                    public String path() {
+                        return "request/makecall";
+                    }
+
+                    public String body() {
+                        return "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}";
+                    }
+                };
+            }
+        };
+        return new SunSimClient(config, json, clock, redis, providers, metrics);
+    }
+
+    private static CallRequest request(String ref) {
+        return new CallRequest(ref, "vf_1", "+79161234567", Channel.FLASHCALL, 4);
+    }
+
+    @Test
+    void placesTheConfiguredCallFromThePoolAndReadsTheOutcomeFromTheCallList() {
+        SunSimClient c = replica();
+        long placedAt = clock.millis();
+        PlacedCall placed = c.placeCall(request("vf_1.a")).await().indefinitely();
+        assertThat(emulator.makeCalls()).singleElement().satisfies(call -> {
+            assertThat(call.get("abonentNum")).isEqualTo("79161234567");
+            assertThat(call.get("requestId")).isEqualTo("vf_1.a");
+            assertThat(call.get("extNum")).isIn("74950001122", "74950003344").isEqualTo(placed.digits());
+        });
+        TrackedCall tracked = new TrackedCall("vf_1.a", "vf_1", "sunsim", placed.providerCallId(), "+79161234567",
+                placedAt, placedAt + 35_000);
+        assertThat(c.poll(tracked).await().indefinitely().status()).isEqualTo(CallStatus.DELIVERED);
+        assertThat(emulator.creates()).isEqualTo(1);
+
+        emulator.nextCallMissing();
+        PlacedCall missing = c.placeCall(new CallRequest("vf_2.a", "vf_2", "+79167654321", Channel.FLASHCALL, 4))
+                .await().indefinitely();
+        assertThat(c.poll(new TrackedCall("vf_2.a", "vf_2", "sunsim", missing.providerCallId(), "+79167654321",
+                placedAt, placedAt + 35_000)).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
+        assertThat(emulator.creates()).as("one pair for every request").isEqualTo(1);
+    }
+
+    @Test
+    void twoReplicasRenewingAtOnceMakeOneRefresh() {
+        SunSimClient a = replica();
+        SunSimClient b = replica();
+        a.token().get().await().indefinitely();
+        assertThat(emulator.creates()).isEqualTo(1);
+        // 23.5 h later both replicas find the access token due for renewal at the same moment
+        emulator.advance(Duration.ofMinutes(23 * 60 + 30));
+        clock.advance(Duration.ofMinutes(23 * 60 + 30));
+        List<String> tokens = Uni.join().all(a.token().get(), b.token().get(), a.token().get(), b.token().get())
+                .andFailFast().await().indefinitely().stream().map(t -> t.access()).distinct().toList();
+        assertThat(emulator.refreshes()).isEqualTo(1);
+        assertThat(emulator.creates()).isEqualTo(1);
+        assertThat(tokens).containsExactly(emulator.currentAccessToken());
+        // and the refreshed pair works for calls of either replica
+        b.placeCall(request("vf_3.a")).await().indefinitely();
+        a.placeCall(request("vf_4.a")).await().indefinitely();
+        assertThat(emulator.creates() + emulator.refreshes()).isEqualTo(2);
+    }
+
+    @Test
+    void aRejectedTokenIsReplacedOnce() {
+        SunSimClient c = replica();
+        c.placeCall(request("vf_5.a")).await().indefinitely();
+        // someone created a new pair in the cabinet's name: ours is dead, refresh token included
+        emulator.advance(Duration.ZERO);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try {
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(emulator.url() + "/api/v1/auth/integrationapi/create"))
+                    .header("Authorization", "Bearer " + AUTH).GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(emulator.creates()).isEqualTo(2);
+        c.placeCall(request("vf_6.a")).await().indefinitely();
+        assertThat(emulator.creates()).as("one create after the 401").isEqualTo(3);
+        assertThat(emulator.makeCalls()).hasSize(2);
+    }
+
+    @Test
+    void recordingsAndStoredResults() {
+        SunSimClient c = replica();
+        SunSimClient.Recording r = c.recording("bec3e80f").await().indefinitely();
+        assertThat(r.fileName()).isEqualTo("bec3e80f.mp3");
+        assertThat(java.util.Base64.getDecoder().decode(r.base64Mp3())).isNotEmpty();
+    }
+}

@@ -1,0 +1,352 @@
+package io.callauth.provider.sunsim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Wire emulator of SunSim's integration API (sunsim.seed.md) under {@code /api/v1/}: the token trio (a new pair
+ * invalidates the previous pair; access 24 h, refresh 25 h on the emulator's own clock), {@code getcalllist},
+ * {@code getcallrecordfile}, {@code getrequestresultbyhash} with the documented {@code error}/{@code result}
+ * envelope. {@code POST request/makecall} is NOT documented by SunSim: it stands in for the account's call method
+ * with the shape of callauth's configurable default, and adds the call to the call list.
+ */
+public final class SunSimEmulator implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final ZoneId ZONE = ZoneId.of("Europe/Moscow");
+
+    public record Row(Instant callDate, String extNum, String abonentNum, int direction, int durationSeconds,
+                      String recordId) {
+    }
+
+    private final HttpServer server;
+    private final String authorizationToken;
+    private final AtomicLong offsetMillis = new AtomicLong();
+    private final List<Row> rows = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Object>> makeCalls = new CopyOnWriteArrayList<>();
+    private final Map<String, JsonNode> results = new ConcurrentHashMap<>();
+    private final AtomicInteger creates = new AtomicInteger();
+    private final AtomicInteger refreshes = new AtomicInteger();
+    private final AtomicInteger callLists = new AtomicInteger();
+    private volatile String access;
+    private volatile String refresh;
+    private volatile long accessExpires;
+    private volatile long refreshExpires;
+    private volatile int httpFailure;
+    private volatile boolean nextAnswered;
+    private volatile boolean nextMissing;
+
+    private SunSimEmulator(String authorizationToken) throws IOException {
+        this.authorizationToken = authorizationToken;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static SunSimEmulator start(String authorizationToken) {
+        try {
+            return new SunSimEmulator(authorizationToken);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void advance(Duration d) {
+        offsetMillis.addAndGet(d.toMillis());
+    }
+
+    public Instant now() {
+        return Instant.ofEpochMilli(System.currentTimeMillis() + offsetMillis.get());
+    }
+
+    public SunSimEmulator failWithHttp(int status) {
+        httpFailure = status;
+        return this;
+    }
+
+    public SunSimEmulator nextCallAnswered(boolean answered) {
+        nextAnswered = answered;
+        return this;
+    }
+
+    public SunSimEmulator nextCallMissing() {
+        nextMissing = true;
+        return this;
+    }
+
+    public void addCall(Row row) {
+        rows.add(row);
+    }
+
+    public int creates() {
+        return creates.get();
+    }
+
+    public int refreshes() {
+        return refreshes.get();
+    }
+
+    public int callLists() {
+        return callLists.get();
+    }
+
+    public String currentAccessToken() {
+        return access;
+    }
+
+    public List<Map<String, Object>> makeCalls() {
+        return List.copyOf(makeCalls);
+    }
+
+    public void reset() {
+        offsetMillis.set(0);
+        rows.clear();
+        makeCalls.clear();
+        results.clear();
+        creates.set(0);
+        refreshes.set(0);
+        callLists.set(0);
+        access = null;
+        refresh = null;
+        httpFailure = 0;
+        nextAnswered = false;
+        nextMissing = false;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (httpFailure != 0) {
+                send(ex, httpFailure, error(httpFailure, "internal error"));
+                return;
+            }
+            String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
+            String bearer = bearer(ex);
+            long now = now().toEpochMilli();
+            switch (ex.getRequestMethod() + " " + path) {
+                case "GET /api/v1/auth/integrationapi/create" -> {
+                    if (!authorizationToken.equals(bearer)) {
+                        send(ex, 401, error(401, "invalid authorization token"));
+                        return;
+                    }
+                    creates.incrementAndGet();
+                    send(ex, 200, newPair(now));
+                }
+                case "GET /api/v1/auth/integrationapi/refresh" -> {
+                    if (bearer == null || !bearer.equals(refresh) || now >= refreshExpires) {
+                        send(ex, 401, error(401, "invalid refresh token"));
+                        return;
+                    }
+                    refreshes.incrementAndGet();
+                    send(ex, 200, newPair(now));
+                }
+                case "POST /api/v1/request/getcalllist" -> {
+                    if (!accessOk(bearer, now)) {
+                        send(ex, 401, error(401, "invalid access token"));
+                        return;
+                    }
+                    callLists.incrementAndGet();
+                    callList(ex, JSON.readTree(ex.getRequestBody()), now);
+                }
+                case "GET /api/v1/request/getcallrecordfile" -> {
+                    if (!accessOk(bearer, now)) {
+                        send(ex, 401, error(401, "invalid access token"));
+                        return;
+                    }
+                    String id = query(ex).get("recordFileId");
+                    Map<String, Object> r = result("getcallrecordfile", now);
+                    r.put("file_NAME", id + ".mp3");
+                    r.put("fileContent", Base64.getEncoder().encodeToString(("ID3 fake mp3 " + id).getBytes(StandardCharsets.UTF_8)));
+                    send(ex, 200, ok(r));
+                }
+                case "GET /api/v1/request/getrequestresultbyhash" -> {
+                    if (!accessOk(bearer, now)) {
+                        send(ex, 401, error(401, "invalid access token"));
+                        return;
+                    }
+                    JsonNode stored = results.get(query(ex).getOrDefault("requestHash", ""));
+                    if (stored == null) {
+                        send(ex, 200, error(404, "request not found"));
+                        return;
+                    }
+                    send(ex, 200, stored);
+                }
+                case "POST /api/v1/request/makecall" -> {
+                    // ASSUMPTION: SunSim documents no call method; this is callauth's configurable default
+                    if (!accessOk(bearer, now)) {
+                        send(ex, 401, error(401, "invalid access token"));
+                        return;
+                    }
+                    JsonNode body = JSON.readTree(ex.getRequestBody());
+                    Map<String, Object> call = new LinkedHashMap<>();
+                    body.fields().forEachRemaining(e -> call.put(e.getKey(), e.getValue().asText()));
+                    makeCalls.add(call);
+                    if (!nextMissing) {
+                        rows.add(new Row(now(), body.path("extNum").asText(), body.path("abonentNum").asText(), 1,
+                                nextAnswered ? 12 : 0, null));
+                    }
+                    nextMissing = false;
+                    nextAnswered = false;
+                    send(ex, 200, ok(result("makecall", now)));
+                }
+                default -> send(ex, 404, error(404, "not found"));
+            }
+        }
+    }
+
+    private void callList(HttpExchange ex, JsonNode q, long now) throws IOException {
+        LocalDateTime start;
+        LocalDateTime end;
+        try {
+            start = LocalDateTime.parse(q.path("periodStart").asText().trim(), PERIOD);
+            end = LocalDateTime.parse(q.path("periodEnd").asText().trim(), PERIOD);
+        } catch (RuntimeException e) {
+            send(ex, 200, error(400, "periodStart/periodEnd must be yyyy-mm-dd hh:mm:ss"));
+            return;
+        }
+        if (start.plusMonths(1).isBefore(end)) {
+            send(ex, 200, error(400, "search depth is limited to one month"));
+            return;
+        }
+        List<String> nums = new ArrayList<>();
+        q.path("nums").forEach(n -> nums.add(n.asText()));
+        int direction = q.path("direction").asInt(0);
+        List<Map<String, Object>> rowset = new ArrayList<>();
+        for (Row r : rows) {
+            LocalDateTime at = LocalDateTime.ofInstant(r.callDate(), ZONE);
+            boolean inPeriod = !at.isBefore(start) && !at.isAfter(end);
+            boolean numMatch = nums.isEmpty() || nums.contains(r.abonentNum()) || nums.contains(r.extNum());
+            if (inPeriod && numMatch && (direction == 0 || direction == r.direction())) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("callDate", PERIOD.format(at));
+                row.put("service", "местный");
+                row.put("extNum", r.extNum());
+                row.put("abonentNum", r.abonentNum());
+                row.put("redirectNum", "");
+                row.put("callDuration", Integer.toString(r.durationSeconds()));
+                row.put("dDirection", r.direction());
+                row.put("callRecordDuration", r.recordId() == null ? "0" : Integer.toString(r.durationSeconds()));
+                row.put("callRecordId", r.recordId());
+                rowset.add(row);
+            }
+        }
+        Map<String, Object> result = result("getcalllist", now);
+        result.put("rowset", rowset);
+        Map<String, Object> answer = ok(result);
+        results.put(result.get("requestHash").toString(), JSON.valueToTree(answer));
+        send(ex, 200, answer);
+    }
+
+    private synchronized Map<String, Object> newPair(long now) {
+        access = "acc-" + UUID.randomUUID();
+        refresh = "ref-" + UUID.randomUUID();
+        accessExpires = now + Duration.ofHours(24).toMillis();
+        refreshExpires = now + Duration.ofHours(25).toMillis();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accessToken", access);
+        m.put("accessTokenExpiredIn", EXPIRY.format(LocalDateTime.ofEpochSecond(accessExpires / 1000, 0, ZoneOffset.UTC)));
+        m.put("refreshToken", refresh);
+        m.put("refreshTokenExpiredIn", EXPIRY.format(LocalDateTime.ofEpochSecond(refreshExpires / 1000, 0, ZoneOffset.UTC)));
+        return m;
+    }
+
+    private boolean accessOk(String bearer, long now) {
+        return bearer != null && bearer.equals(access) && now < accessExpires;
+    }
+
+    private Map<String, Object> result(String api, long now) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("apiName", api);
+        r.put("apiVersion", 1);
+        r.put("callTime", PERIOD.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(now), ZONE)));
+        r.put("responseDuration", "0.010");
+        r.put("code", 0);
+        r.put("requestHash", Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)));
+        return r;
+    }
+
+    private static Map<String, Object> ok(Map<String, Object> result) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("errorMessage", null);
+        e.put("errorCode", 0);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", e);
+        m.put("result", result);
+        return m;
+    }
+
+    private static Map<String, Object> error(int code, String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("errorMessage", message);
+        e.put("errorCode", code);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", e);
+        m.put("result", null);
+        return m;
+    }
+
+    private static String bearer(HttpExchange ex) {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        return h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String q = ex.getRequestURI().getRawQuery();
+        if (q != null) {
+            for (String p : q.split("&")) {
+                int i = p.indexOf('=');
+                if (i > 0) {
+                    m.put(URLDecoder.decode(p.substring(0, i), StandardCharsets.UTF_8),
+                            URLDecoder.decode(p.substring(i + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return m;
+    }
+
+    private static void send(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
