@@ -39,13 +39,18 @@ class ProdJarIT {
     }
 
     static Map<String, String> env() {
+        return env(redis, callpass.url());
+    }
+
+    /** the operator's environment: PRODUCT.md's variables only */
+    static Map<String, String> env(String redis, String callpassUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_REDIS_HOSTS", redis);
         // sha256("dev-key-change-me")
         env.put("CALLAUTH_API_KEYS", "shop:verify:57c8139db7290a9064aa57837c951138a32df40cca3aca526319f55651368823");
         env.put("CALLAUTH_CODE_SECRET", "it-secret-0123456789-0123456789-0123456789");
         env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass");
-        env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpassUrl);
         env.put("CALLAUTH_PROVIDERS_CALLPASS_TOKEN", TOKEN);
         env.put("CALLAUTH_PROVIDERS_CALLPASS_API_VERSION", "v3");
         env.put("CALLAUTH_PROVIDERS_CALLPASS_RING_TIMEOUT", "20");

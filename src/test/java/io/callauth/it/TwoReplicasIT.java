@@ -28,7 +28,7 @@ class TwoReplicasIT {
     void hundredSimultaneousStartsToOnePhoneThroughTwoReplicasGiveExactlyThreeCalls() throws Exception {
         try (CallPassEmulator callpass = CallPassEmulator.start(ProdJarIT.TOKEN)) {
             String redis = EmbeddedRedisConfigSource.ensureStarted();
-            Map<String, String> env = ProdJarIT.env();
+            Map<String, String> env = ProdJarIT.env(EmbeddedRedisConfigSource.ensureStarted(), callpass.url());
             env.put("QUARKUS_REDIS_HOSTS", redis);
             env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
             try (PackagedApp a = PackagedApp.start(env); PackagedApp b = PackagedApp.start(env)) {
