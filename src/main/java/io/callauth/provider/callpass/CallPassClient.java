@@ -11,20 +11,18 @@ import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
 import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.TrackedCall;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * CallPass flash calls. v2 / v3 place the call with {@code async=1} and the outcome is polled with
@@ -68,12 +66,8 @@ public class CallPassClient implements CallProvider {
     @Override
     public List<String> missingConfiguration() {
         List<String> missing = new ArrayList<>();
-        if (config.url().filter(u -> !u.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.callpass.url (CALLAUTH_PROVIDERS_CALLPASS_URL)");
-        }
-        if (config.token().filter(u -> !u.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.callpass.token (CALLAUTH_PROVIDERS_CALLPASS_TOKEN)");
-        }
+        ProviderHttp.require(missing, config.url(), "callauth.providers.callpass.url");
+        ProviderHttp.require(missing, config.token(), "callauth.providers.callpass.token");
         if (!VERSIONS.contains(config.apiVersion())) {
             missing.add("callauth.providers.callpass.api-version must be v1, v2 or v3, not '" + config.apiVersion() + "'");
         }
@@ -145,14 +139,9 @@ public class CallPassClient implements CallProvider {
     }
 
     private JsonNode data(String body) {
-        JsonNode n;
-        try {
-            n = json.readTree(body);
-        } catch (Exception e) {
-            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
-        }
-        if (n == null || !"success".equals(text(n, "status"))) {
-            String msg = n == null ? null : text(n, "message");
+        JsonNode n = ProviderHttp.object(json, NAME, body);
+        if (!"success".equals(text(n, "status"))) {
+            String msg = text(n, "message");
             throw new ProviderException(NAME, Reason.ERROR, msg == null ? "status is not success" : msg);
         }
         JsonNode data = n.get("data");
@@ -198,11 +187,6 @@ public class CallPassClient implements CallProvider {
     }
 
     private CallPassApi build(Duration readTimeout) {
-        String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
-        return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(url))
-                .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .build(CallPassApi.class);
+        return ProviderHttp.client(CallPassApi.class, NAME, config.url(), config.requestTimeout(), readTimeout);
     }
 }

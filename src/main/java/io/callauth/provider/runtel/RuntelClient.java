@@ -13,24 +13,21 @@ import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
 import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.RequestTemplate;
 import io.callauth.provider.SharedToken;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runtel PBX click-to-call. Failed logins make the PBX block this host (lifted only by hand), so logins are few:
@@ -90,15 +87,9 @@ public class RuntelClient implements CallProvider {
     @Override
     public List<String> missingConfiguration() {
         List<String> missing = new ArrayList<>();
-        if (config.url().filter(s -> !s.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.runtel.url (CALLAUTH_PROVIDERS_RUNTEL_URL)");
-        }
-        if (config.login().filter(s -> !s.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.runtel.login (CALLAUTH_PROVIDERS_RUNTEL_LOGIN)");
-        }
-        if (config.password().filter(s -> !s.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.runtel.password (CALLAUTH_PROVIDERS_RUNTEL_PASSWORD)");
-        }
+        ProviderHttp.require(missing, config.url(), "callauth.providers.runtel.url");
+        ProviderHttp.require(missing, config.login(), "callauth.providers.runtel.login");
+        ProviderHttp.require(missing, config.password(), "callauth.providers.runtel.password");
         if (callerIds.isEmpty()) {
             missing.add("callauth.providers.runtel.caller-ids (CALLAUTH_PROVIDERS_RUNTEL_CALLER_IDS): without a caller-ID"
                     + " pool Runtel cannot serve flash calls");
@@ -112,10 +103,6 @@ public class RuntelClient implements CallProvider {
     @Override
     public java.util.Optional<ProviderGuard> guard() {
         return java.util.Optional.of(guard);
-    }
-
-    public SharedToken token() {
-        return token;
     }
 
     @Override
@@ -200,31 +187,17 @@ public class RuntelClient implements CallProvider {
     }
 
     private JsonNode parse(String answer) {
-        try {
-            JsonNode n = json.readTree(answer == null ? "" : answer);
-            if (n == null || !n.isObject()) {
-                throw new ProviderException(NAME, Reason.ERROR, "answer is not a JSON object");
-            }
-            return n;
-        } catch (ProviderException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
-        }
+        return ProviderHttp.object(json, NAME, answer);
     }
 
     private static boolean unauthorized(Throwable t) {
-        return t instanceof WebApplicationException w && w.getResponse() != null && w.getResponse().getStatus() == 401;
+        return ProviderHttp.isHttpStatus(t, 401);
     }
 
     private RuntelApi api() {
         RuntelApi a = api;
         if (a == null) {
-            String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
-            a = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
-                    .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .build(RuntelApi.class);
+            a = ProviderHttp.client(RuntelApi.class, NAME, config.url(), config.requestTimeout(), config.requestTimeout());
             api = a;
         }
         return a;

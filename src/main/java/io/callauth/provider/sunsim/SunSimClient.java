@@ -13,18 +13,16 @@ import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
 import io.callauth.provider.ProviderGuard;
+import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.RequestTemplate;
 import io.callauth.provider.SharedToken;
 import io.callauth.provider.TrackedCall;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +33,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -89,12 +86,8 @@ public class SunSimClient implements CallProvider {
     @Override
     public List<String> missingConfiguration() {
         List<String> missing = new ArrayList<>();
-        if (config.url().filter(s -> !s.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.sunsim.url (CALLAUTH_PROVIDERS_SUNSIM_URL)");
-        }
-        if (config.authorizationToken().filter(s -> !s.isBlank()).isEmpty()) {
-            missing.add("callauth.providers.sunsim.authorization-token (CALLAUTH_PROVIDERS_SUNSIM_AUTHORIZATION_TOKEN)");
-        }
+        ProviderHttp.require(missing, config.url(), "callauth.providers.sunsim.url");
+        ProviderHttp.require(missing, config.authorizationToken(), "callauth.providers.sunsim.authorization-token");
         if (callerIds.isEmpty()) {
             missing.add("callauth.providers.sunsim.caller-ids (CALLAUTH_PROVIDERS_SUNSIM_CALLER_IDS): without a caller-ID"
                     + " pool SunSim cannot serve flash calls");
@@ -111,10 +104,6 @@ public class SunSimClient implements CallProvider {
     @Override
     public java.util.Optional<ProviderGuard> guard() {
         return java.util.Optional.of(guard);
-    }
-
-    public SharedToken token() {
-        return token;
     }
 
     @Override
@@ -255,21 +244,11 @@ public class SunSimClient implements CallProvider {
     }
 
     private JsonNode parse(String answer) {
-        try {
-            JsonNode n = json.readTree(answer == null ? "" : answer);
-            if (n == null || !n.isObject()) {
-                throw new ProviderException(NAME, Reason.ERROR, "answer is not a JSON object");
-            }
-            return n;
-        } catch (ProviderException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ProviderException(NAME, Reason.ERROR, "answer is not JSON");
-        }
+        return ProviderHttp.object(json, NAME, answer);
     }
 
     private static boolean unauthorized(Throwable t) {
-        return t instanceof WebApplicationException w && w.getResponse() != null && w.getResponse().getStatus() == 401;
+        return ProviderHttp.isHttpStatus(t, 401);
     }
 
     static ProviderException failure(Throwable t) {
@@ -279,11 +258,7 @@ public class SunSimClient implements CallProvider {
     private SunSimApi api() {
         SunSimApi a = api;
         if (a == null) {
-            String url = config.url().orElseThrow(() -> new ProviderException(NAME, Reason.UNAVAILABLE, "no url configured"));
-            a = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
-                    .connectTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .build(SunSimApi.class);
+            a = ProviderHttp.client(SunSimApi.class, NAME, config.url(), config.requestTimeout(), config.requestTimeout());
             api = a;
         }
         return a;

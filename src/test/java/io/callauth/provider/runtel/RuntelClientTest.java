@@ -161,7 +161,7 @@ class RuntelClientTest {
         clock.advance(Duration.ofSeconds(119));
         assertThatThrownBy(() -> c.placeCall(request("vf_3.c")).await().indefinitely()).hasMessageContaining("backing off");
         assertThat(emulator.failedLogins()).as("no login within the back-off, on any replica").isEqualTo(1);
-        assertThat(c.token().backoffState().await().indefinitely()).isPresent();
+        assertThat(c.sessionToken().orElseThrow().backoffState().await().indefinitely()).isPresent();
         clock.advance(Duration.ofSeconds(2));
         assertThatThrownBy(() -> c.placeCall(request("vf_3.d")).await().indefinitely()).isInstanceOf(ProviderException.class);
         assertThat(emulator.failedLogins()).isEqualTo(2);

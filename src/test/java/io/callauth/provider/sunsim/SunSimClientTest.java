@@ -137,12 +137,12 @@ class SunSimClientTest {
     void twoReplicasRenewingAtOnceMakeOneRefresh() {
         SunSimClient a = replica();
         SunSimClient b = replica();
-        a.token().get().await().indefinitely();
+        a.sessionToken().orElseThrow().get().await().indefinitely();
         assertThat(emulator.creates()).isEqualTo(1);
         // 23.5 h later both replicas find the access token due for renewal at the same moment
         emulator.advance(Duration.ofMinutes(23 * 60 + 30));
         clock.advance(Duration.ofMinutes(23 * 60 + 30));
-        List<String> tokens = Uni.join().all(a.token().get(), b.token().get(), a.token().get(), b.token().get())
+        List<String> tokens = Uni.join().all(a.sessionToken().orElseThrow().get(), b.sessionToken().orElseThrow().get(), a.sessionToken().orElseThrow().get(), b.sessionToken().orElseThrow().get())
                 .andFailFast().await().indefinitely().stream().map(t -> t.access()).distinct().toList();
         assertThat(emulator.refreshes()).isEqualTo(1);
         assertThat(emulator.creates()).isEqualTo(1);
