@@ -1,0 +1,125 @@
+package io.callauth.provider.yunhu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.ApiProblem;
+import io.callauth.common.Masking;
+import io.callauth.provider.CallOutcomes;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where Yunhu pushes call states and call records (the URLs configured in the Yunhu account). Yunhu signs nothing,
+ * so the path carries a secret, compared in constant time; a wrong or missing secret is a plain 404. Callbacks are
+ * idempotent (the first final status of a call wins, repeats change nothing); a {@code customuuid} we do not know
+ * (another system on the same account, an old call) is answered 200 and logged, so Yunhu does not retry it.
+ */
+@Path("/callbacks/yunhu/{secret}")
+@Consumes(MediaType.WILDCARD)
+@Produces(MediaType.APPLICATION_JSON)
+public class YunhuCallbacks {
+
+    private static final Logger LOG = Logger.getLogger(YunhuCallbacks.class);
+
+    private final YunhuConfig config;
+    private final YunhuClient client;
+    private final CallOutcomes outcomes;
+    private final ObjectMapper json;
+    private final Set<Integer> deliveredCauses;
+
+    public YunhuCallbacks(YunhuConfig config, YunhuClient client, CallOutcomes outcomes, ObjectMapper json) {
+        this.config = config;
+        this.client = client;
+        this.outcomes = outcomes;
+        this.json = json;
+        this.deliveredCauses = Set.copyOf(config.deliveredCauses());
+    }
+
+    @POST
+    @Path("/status")
+    public Uni<Map<String, Object>> status(@PathParam("secret") String secret, String body) {
+        JsonNode n = read(secret, body);
+        Optional<YunhuEvents.Outcome> outcome = YunhuEvents.outgoing(n)
+                ? YunhuEvents.fromState(n, client.doubleCall()) : Optional.empty();
+        return settle("status", n, outcome);
+    }
+
+    @POST
+    @Path("/cdr")
+    public Uni<Map<String, Object>> cdr(@PathParam("secret") String secret, String body) {
+        JsonNode n = read(secret, body);
+        Optional<YunhuEvents.Outcome> outcome = YunhuEvents.outgoing(n)
+                ? Optional.of(YunhuEvents.fromCdr(n, deliveredCauses)) : Optional.empty();
+        return settle("cdr", n, outcome);
+    }
+
+    private Uni<Map<String, Object>> settle(String kind, JsonNode n, Optional<YunhuEvents.Outcome> outcome) {
+        String ref = YunhuEvents.text(n, "customuuid");
+        if (outcome.isEmpty()) {
+            return Uni.createFrom().item(Map.of("received", true, "applied", false));
+        }
+        if (ref.isEmpty()) {
+            LOG.infof("yunhu %s callback without customuuid ignored (to %s)", kind, masked(n));
+            return Uni.createFrom().item(Map.of("received", true, "applied", false));
+        }
+        YunhuEvents.Outcome o = outcome.get();
+        return outcomes.report(ref, o.status(), o.detail()).map(applied -> {
+            if (!applied) {
+                LOG.infof("yunhu %s callback for %s (to %s, %s) changed nothing: unknown, stale or repeated", kind,
+                        ref, masked(n), o.detail());
+            }
+            return Map.<String, Object>of("received", true, "applied", applied);
+        });
+    }
+
+    private JsonNode read(String secret, String body) {
+        if (!authentic(secret)) {
+            throw ApiProblem.notFound("no such resource");
+        }
+        try {
+            JsonNode n = json.readTree(body == null ? "" : body);
+            if (n != null && n.isObject()) {
+                return n;
+            }
+        } catch (Exception ignored) {
+            // answered below
+        }
+        throw new ApiProblem(400, "invalid_callback", "a Yunhu callback is a JSON object");
+    }
+
+    private boolean authentic(String presented) {
+        String expected = config.callbackSecret().filter(s -> !s.isBlank()).orElse(null);
+        if (expected == null || presented == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha(presented), sha(expected));
+    }
+
+    private static byte[] sha(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String masked(JsonNode n) {
+        String to = YunhuEvents.text(n, "destnumber");
+        if (to.isEmpty()) {
+            to = YunhuEvents.text(n, "callee");
+        }
+        return to.isEmpty() ? "?" : Masking.phone(to);
+    }
+}
