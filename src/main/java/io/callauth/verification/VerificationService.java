@@ -239,9 +239,12 @@ public class VerificationService implements CallOutcomes {
                 channel.wire());
         return store.updateCall(v.id(), callRef, false, 0,
                         event(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now)
-                .chain(() -> log(record(v, "call_placed", now).withProvider(provider.name()).withChannel(channel.wire())))
-                .chain(() -> placed.status().isFinal()
+                .call(() -> log(record(v, "call_placed", now).withProvider(provider.name()).withChannel(channel.wire())))
+                .chain(updated -> placed.status().isFinal()
                         ? report(callRef, placed.status(), placed.detail()).replaceWithVoid()
+                        // an outcome pushed before we got here (a fast callback) already settled the call
+                        : !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
+                        ? Uni.createFrom().voidItem()
                         : tracker.track(new TrackedCall(callRef, v.id(), provider.name(), placed.providerCallId(),
                         v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis())))
                 .replaceWith(PlaceOutcome.PLACED);

@@ -124,7 +124,7 @@ public class VerificationStore {
         });
         return CALL_UPDATE.call(redis, keys(id), args)
                 .map(r -> new UpdateResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toInteger(),
-                        r.get(3).toInteger(), r.get(4).toString(), r.get(5).toString()));
+                        r.get(3).toInteger(), r.get(4).toString(), r.get(5).toString(), r.get(6).toString()));
     }
 
     public Uni<TransitionResult> transition(String id, VerificationStatus to, Map<String, Object> event, long now) {
@@ -197,7 +197,9 @@ public class VerificationStore {
     }
 
     /** result: ok | not_found | stale | duplicate */
-    public record UpdateResult(String result, String status, int calls, int maxCalls, String provider, String tried) {
+    /** {@code callStatus}: the call's status after the update (a final one is never replaced) */
+    public record UpdateResult(String result, String status, int calls, int maxCalls, String provider, String tried,
+                               String callStatus) {
     }
 
     /** result: ok | not_found | state */

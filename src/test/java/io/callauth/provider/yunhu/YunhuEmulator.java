@@ -76,6 +76,7 @@ public final class YunhuEmulator implements AutoCloseable {
     private volatile boolean numericDirection;
     private volatile boolean repeatCallbacks;
     private volatile boolean rejectAllTokens;
+    private volatile boolean callbacksBeforeAnswer;
     private volatile int httpFailure;
     private volatile int failRet;
     private volatile String refuseCode;
@@ -124,6 +125,12 @@ public final class YunhuEmulator implements AutoCloseable {
     /** every callback is pushed twice, as an at-least-once sender does */
     public YunhuEmulator repeatCallbacks(boolean on) {
         repeatCallbacks = on;
+        return this;
+    }
+
+    /** callbacks are pushed before MakeCall is answered: the fastest a real account can be */
+    public YunhuEmulator callbacksBeforeAnswer(boolean on) {
+        callbacksBeforeAnswer = on;
         return this;
     }
 
@@ -199,6 +206,7 @@ public final class YunhuEmulator implements AutoCloseable {
         numericDirection = false;
         repeatCallbacks = false;
         rejectAllTokens = false;
+        callbacksBeforeAnswer = false;
         httpFailure = 0;
         failRet = 0;
         refuseCode = null;
@@ -342,9 +350,15 @@ public final class YunhuEmulator implements AutoCloseable {
         Map<String, String> call = new LinkedHashMap<>(form);
         call.remove("token");
         calls.add(call);
-        send(ex, ok("call success", null));
         Scenario s = scenario;
-        Thread.ofVirtual().start(() -> push(doubleCall, ext, dest, dis, form.getOrDefault("customuuid", ""), s));
+        String customuuid = form.getOrDefault("customuuid", "");
+        if (callbacksBeforeAnswer) {
+            push(doubleCall, ext, dest, dis, customuuid, s);
+            send(ex, ok("call success", null));
+        } else {
+            send(ex, ok("call success", null));
+            Thread.ofVirtual().start(() -> push(doubleCall, ext, dest, dis, customuuid, s));
+        }
     }
 
     /** the account's callbacks for one call, as the document's examples show them */
