@@ -4,6 +4,7 @@ import io.callauth.common.EmbeddedRedisConfigSource;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.runtel.RuntelEmulator;
 import io.callauth.provider.sunsim.SunSimEmulator;
+import io.callauth.provider.yunhu.YunhuEmulator;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,6 +28,7 @@ import static org.hamcrest.Matchers.not;
 class ChainIT {
 
     static CallPassEmulator callpass;
+    static YunhuEmulator yunhu;
     static SunSimEmulator sunsim;
     static RuntelEmulator runtel;
     static PackagedApp app;
@@ -34,13 +37,20 @@ class ChainIT {
     @BeforeAll
     static void boot() throws Exception {
         callpass = CallPassEmulator.start(ProdJarIT.TOKEN);
+        yunhu = YunhuEmulator.start("yh-app", "yh-key", Set.of("7003"), Set.of("2190245566"));
         sunsim = SunSimEmulator.start("sunsim-auth");
         runtel = RuntelEmulator.start("ops@pbx", "pbx-pass");
         Map<String, String> env = ProdJarIT.env(EmbeddedRedisConfigSource.ensureStarted(), callpass.url());
         env.put("QUARKUS_REDIS_HOSTS", EmbeddedRedisConfigSource.ensureStarted());
         env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
         env.put("CALLAUTH_PROVIDERS_CALLPASS_API_VERSION", "v2");
-        env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass,sunsim,runtel");
+        env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass,yunhu,sunsim,runtel");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_URL", yunhu.url());
+        env.put("CALLAUTH_PROVIDERS_YUNHU_APPID", "yh-app");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY", "yh-key");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER", "7003");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS", "2190245566");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET", "yh-callback-secret");
         env.put("CALLAUTH_PROVIDERS_SUNSIM_URL", sunsim.url());
         env.put("CALLAUTH_PROVIDERS_SUNSIM_AUTHORIZATION_TOKEN", "sunsim-auth");
         env.put("CALLAUTH_PROVIDERS_SUNSIM_CALLER_IDS", "74950001122,74950003344");
@@ -50,6 +60,7 @@ class ChainIT {
         env.put("CALLAUTH_PROVIDERS_RUNTEL_CALLER_IDS", "74951112233");
         env.put("CALLAUTH_RATE_LIMITS_DESTINATION", "off");
         app = PackagedApp.start(env);
+        yunhu.callbacksTo(app.url() + "/callbacks/yunhu/yh-callback-secret");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
                 assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
     }
@@ -60,6 +71,7 @@ class ChainIT {
             app.close();
         }
         callpass.close();
+        yunhu.close();
         sunsim.close();
         runtel.close();
     }
@@ -76,20 +88,28 @@ class ChainIT {
                 .post("/v1/verifications/" + id + "/check").then().statusCode(200).body("valid", equalTo(true));
     }
 
+    private static String callStatus(String id) {
+        return RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                .get("/v1/verifications/" + id).then().statusCode(200).extract().path("callStatus");
+    }
+
     @Test
     void survivesAnyOneProviderBeingDown() {
         // all up: CallPass first
         String id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
         check(id, callpass.lastCall().code(4));
 
-        // CallPass down: SunSim dials from its pool
+        // CallPass down: Yunhu dials from its pool, its callback says the phone rang
         callpass.failWithHttp(503);
-        id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
-        String ext = sunsim.makeCalls().get(sunsim.makeCalls().size() - 1).get("extNum").toString();
-        check(id, ext.substring(ext.length() - 4));
+        String yid = start().statusCode(201).body("provider", equalTo("yunhu")).extract().path("id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(callStatus(yid)));
+        check(yid, "5566");
         callpass.failWithHttp(0);
 
-        // SunSim down or Runtel down: CallPass still serves
+        // Yunhu, SunSim or Runtel down: CallPass still serves
+        yunhu.failWithHttp(500);
+        start().statusCode(201).body("provider", equalTo("callpass"));
+        yunhu.failWithHttp(0);
         sunsim.failWithHttp(500);
         start().statusCode(201).body("provider", equalTo("callpass"));
         sunsim.failWithHttp(0);
@@ -97,11 +117,18 @@ class ChainIT {
         start().statusCode(201).body("provider", not(equalTo("runtel")));
         runtel.failWithHttp(0);
 
-        // CallPass and SunSim both down: Runtel
+        // CallPass and Yunhu down: SunSim
         callpass.failWithHttp(503);
+        yunhu.failWithHttp(502);
+        id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
+        String ext = sunsim.makeCalls().get(sunsim.makeCalls().size() - 1).get("extNum").toString();
+        check(id, ext.substring(ext.length() - 4));
+
+        // CallPass, Yunhu and SunSim down: Runtel
         sunsim.failWithHttp(500);
         id = start().statusCode(201).body("provider", equalTo("runtel")).extract().path("id");
         check(id, "2233");
+        assertThat(yunhu.logins()).isEqualTo(1);
         assertThat(runtel.logins()).isEqualTo(1);
         assertThat(sunsim.creates()).isEqualTo(1);
     }
