@@ -3,6 +3,9 @@ package io.callauth.it;
 import io.callauth.common.EmbeddedRedisConfigSource;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.restassured.RestAssured;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -17,54 +20,103 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Two packaged replicas on one Redis: the limits hold across them, exactly. */
+/**
+ * Two packaged replicas on one Redis with the default limits: 100 simultaneous starts, alternating between the
+ * replicas, give exactly the configured number of calls, for one phone, one client IP and one number range.
+ */
 class TwoReplicasIT {
 
-    @Test
-    void hundredSimultaneousStartsToOnePhoneThroughTwoReplicasGiveExactlyThreeCalls() throws Exception {
-        try (CallPassEmulator callpass = CallPassEmulator.start(ProdJarIT.TOKEN)) {
-            String redis = EmbeddedRedisConfigSource.ensureStarted();
-            Map<String, String> env = ProdJarIT.env(EmbeddedRedisConfigSource.ensureStarted(), callpass.url());
-            env.put("QUARKUS_REDIS_HOSTS", redis);
-            env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
-            try (PackagedApp a = PackagedApp.start(env); PackagedApp b = PackagedApp.start(env)) {
-                for (PackagedApp app : List.of(a, b)) {
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                            assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode())
-                                    .isEqualTo(200));
-                }
-                HttpClient http = HttpClient.newHttpClient();
-                ExecutorService pool = Executors.newFixedThreadPool(32);
-                CountDownLatch gate = new CountDownLatch(1);
-                List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    PackagedApp target = i % 2 == 0 ? a : b;
-                    String body = "{\"phone\":\"+79167770011\",\"context\":{\"ip\":\"198.51.100." + i + "\"}}";
-                    futures.add(pool.submit(() -> {
-                        gate.await();
-                        return http.send(HttpRequest.newBuilder(URI.create(target.url() + "/v1/verifications"))
-                                .header("Authorization", "Bearer dev-key-change-me")
-                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                    }));
-                }
-                gate.countDown();
-                int created = 0;
-                int limited = 0;
-                for (Future<HttpResponse<String>> f : futures) {
-                    int s = f.get().statusCode();
-                    created += s == 201 ? 1 : 0;
-                    limited += s == 429 ? 1 : 0;
-                }
-                pool.shutdownNow();
-                assertThat(created).isEqualTo(3);
-                assertThat(limited).isEqualTo(97);
-                assertThat(callpass.calls()).hasSize(3);
+    static CallPassEmulator callpass;
+    static PackagedApp a;
+    static PackagedApp b;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        callpass = CallPassEmulator.start(ProdJarIT.TOKEN);
+        String redis = EmbeddedRedisConfigSource.ensureStarted();
+        Map<String, String> env = ProdJarIT.env(redis, callpass.url());
+        env.put("QUARKUS_REDIS_HOSTS", redis);
+        env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
+        a = PackagedApp.start(env);
+        b = PackagedApp.start(env);
+        for (PackagedApp app : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[]{a, b, callpass}) {
+            if (c != null) {
+                c.close();
             }
         }
+    }
+
+    @BeforeEach
+    void fresh() {
+        callpass.reset();
+    }
+
+    /** 100 starts released at once, even ones to replica a, odd ones to b; answers [created, limited] */
+    private static int[] burst(IntFunction<String> body) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                PackagedApp target = i % 2 == 0 ? a : b;
+                String json = body.apply(i);
+                futures.add(pool.submit(() -> {
+                    gate.await();
+                    return http.send(HttpRequest.newBuilder(URI.create(target.url() + "/v1/verifications"))
+                            .header("Authorization", "Bearer dev-key-change-me")
+                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                }));
+            }
+            gate.countDown();
+            int created = 0;
+            int limited = 0;
+            for (Future<HttpResponse<String>> f : futures) {
+                HttpResponse<String> r = f.get();
+                created += r.statusCode() == 201 ? 1 : 0;
+                limited += r.statusCode() == 429 ? 1 : 0;
+            }
+            return new int[]{created, limited};
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void onePhoneGetsExactlyThreeCalls() throws Exception {
+        int[] r = burst(i -> "{\"phone\":\"+79167770011\",\"context\":{\"ip\":\"198.51.100." + i + "\"}}");
+        assertThat(r).containsExactly(3, 97);
+        assertThat(callpass.calls()).hasSize(3);
+    }
+
+    @Test
+    void oneClientIpGetsExactlyTwentyStarts() throws Exception {
+        // every phone in its own number range, so only the IP rule can bite
+        int[] r = burst(i -> "{\"phone\":\"+79" + String.format("%03d", 100 + i) + "123456\",\"context\":{\"ip\":\"203.0.113.77\"}}");
+        assertThat(r).containsExactly(20, 80);
+        assertThat(callpass.calls()).hasSize(20);
+    }
+
+    @Test
+    void oneNumberRangeGetsExactlyFiftyStarts() throws Exception {
+        // 100 numbers of +7 926 555 1xxx (one 8-digit prefix), each from its own IP: a pumping pattern
+        int[] r = burst(i -> "{\"phone\":\"+79265551" + String.format("%03d", i) + "\",\"context\":{\"ip\":\"192.0.2."
+                + (i + 1) + "\"}}");
+        assertThat(r).containsExactly(50, 50);
+        assertThat(callpass.calls()).hasSize(50);
     }
 }
