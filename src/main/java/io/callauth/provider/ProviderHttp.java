@@ -29,6 +29,26 @@ public final class ProviderHttp {
                 .build(api);
     }
 
+    /**
+     * A REST client built on first use (a missing URL fails the request that needs it, not the startup of a
+     * replica whose chain does not use the provider), then kept.
+     */
+    public static <T> java.util.function.Supplier<T> lazy(java.util.function.Supplier<T> build) {
+        return new java.util.function.Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    v = build.get();
+                    value = v;
+                }
+                return v;
+            }
+        };
+    }
+
     /** the answer as a JSON object, or an ERROR for anything else */
     public static JsonNode object(ObjectMapper json, String provider, String answer) {
         JsonNode n;

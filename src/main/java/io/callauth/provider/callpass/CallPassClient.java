@@ -39,13 +39,15 @@ public class CallPassClient implements CallProvider {
     private final CallPassConfig config;
     private final ObjectMapper json;
     private final ProviderGuard guard;
-    private volatile CallPassApi api;
-    private volatile CallPassApi syncApi;
+    private final java.util.function.Supplier<CallPassApi> api;
+    private final java.util.function.Supplier<CallPassApi> syncApi;
 
     public CallPassClient(CallPassConfig config, ObjectMapper json, ProvidersConfig providers, ProviderMetrics metrics) {
         this.config = config;
         this.json = json;
         this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
+        this.api = ProviderHttp.lazy(() -> build(config.requestTimeout()));
+        this.syncApi = ProviderHttp.lazy(() -> build(ringTimeout().plus(config.requestTimeout())));
     }
 
     @Override
@@ -169,21 +171,11 @@ public class CallPassClient implements CallProvider {
     }
 
     private CallPassApi api() {
-        CallPassApi a = api;
-        if (a == null) {
-            a = build(config.requestTimeout());
-            api = a;
-        }
-        return a;
+        return api.get();
     }
 
     private CallPassApi syncApi() {
-        CallPassApi a = syncApi;
-        if (a == null) {
-            a = build(ringTimeout().plus(config.requestTimeout()));
-            syncApi = a;
-        }
-        return a;
+        return syncApi.get();
     }
 
     private CallPassApi build(Duration readTimeout) {

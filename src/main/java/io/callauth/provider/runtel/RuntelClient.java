@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callauth.common.Ids;
-import io.callauth.provider.CallProvider;
+import io.callauth.provider.ClickToCallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallerIds;
-import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
-import io.callauth.provider.ProviderGuard;
 import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
@@ -38,39 +35,26 @@ import java.util.Optional;
  * (unconfirmed).
  */
 @ApplicationScoped
-public class RuntelClient implements CallProvider {
+public class RuntelClient extends ClickToCallProvider {
 
     static final String NAME = "runtel";
 
     private final RuntelConfig config;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ProviderGuard guard;
-    private final SharedToken token;
-    private final CallerIds callerIds;
     private final RequestTemplate params;
-    private volatile RuntelApi api;
+    private final java.util.function.Supplier<RuntelApi> api;
 
     public RuntelClient(RuntelConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
                         ProvidersConfig providers, ProviderMetrics metrics) {
+        super(NAME, config.callerIds(), providers, metrics, redis, clock, config.tokenRenewBefore(),
+                new SharedToken.Backoff(config.loginBackoff(), config.loginBackoffMax()));
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
-        this.callerIds = new CallerIds(config.callerIds());
         this.params = new RequestTemplate(config.call().params());
-        this.token = new SharedToken(NAME, redis, clock, config.tokenRenewBefore(), java.time.Duration.ofSeconds(15),
-                new SharedToken.Backoff(config.loginBackoff(), config.loginBackoffMax()), this::login);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean serves(Channel channel) {
-        return channel == Channel.FLASHCALL && !callerIds.isEmpty();
+        this.api = ProviderHttp.lazy(() -> ProviderHttp.client(RuntelApi.class, NAME, config.url(),
+                config.requestTimeout(), config.requestTimeout()));
     }
 
     @Override
@@ -90,24 +74,11 @@ public class RuntelClient implements CallProvider {
         ProviderHttp.require(missing, config.url(), "callauth.providers.runtel.url");
         ProviderHttp.require(missing, config.login(), "callauth.providers.runtel.login");
         ProviderHttp.require(missing, config.password(), "callauth.providers.runtel.password");
-        if (callerIds.isEmpty()) {
-            missing.add("callauth.providers.runtel.caller-ids (CALLAUTH_PROVIDERS_RUNTEL_CALLER_IDS): without a caller-ID"
-                    + " pool Runtel cannot serve flash calls");
-        }
+        requireCallerIds(missing);
         if (!params.unknownPlaceholders().isEmpty()) {
             missing.add("callauth.providers.runtel.call.params has unknown placeholders " + params.unknownPlaceholders());
         }
         return missing;
-    }
-
-    @Override
-    public java.util.Optional<ProviderGuard> guard() {
-        return java.util.Optional.of(guard);
-    }
-
-    @Override
-    public java.util.Optional<SharedToken> sessionToken() {
-        return java.util.Optional.of(token);
     }
 
     @Override
@@ -150,7 +121,8 @@ public class RuntelClient implements CallProvider {
                 .onFailure().transform(e -> ProviderException.of(NAME, e));
     }
 
-    private Uni<SharedToken.Token> login(Optional<SharedToken.Token> previous) {
+    @Override
+    protected Uni<SharedToken.Token> issue(Optional<SharedToken.Token> previous) {
         ObjectNode p = json.createObjectNode();
         p.put("login", config.login().orElse(""));
         p.put("password", config.password().orElse(""));
@@ -195,11 +167,6 @@ public class RuntelClient implements CallProvider {
     }
 
     private RuntelApi api() {
-        RuntelApi a = api;
-        if (a == null) {
-            a = ProviderHttp.client(RuntelApi.class, NAME, config.url(), config.requestTimeout(), config.requestTimeout());
-            api = a;
-        }
-        return a;
+        return api.get();
     }
 }

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.callauth.provider.CallProgress;
-import io.callauth.provider.CallProvider;
+import io.callauth.provider.ClickToCallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallerIds;
-import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
-import io.callauth.provider.ProviderGuard;
 import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
@@ -42,7 +39,7 @@ import java.util.function.Function;
  * none). The outcome is read from {@code getcalllist} for the destination over the call's window.
  */
 @ApplicationScoped
-public class SunSimClient implements CallProvider {
+public class SunSimClient extends ClickToCallProvider {
 
     static final String NAME = "sunsim";
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -50,32 +47,19 @@ public class SunSimClient implements CallProvider {
     private final SunSimConfig config;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ProviderGuard guard;
-    private final SharedToken token;
-    private final CallerIds callerIds;
     private final RequestTemplate callBody;
-    private volatile SunSimApi api;
+    private final java.util.function.Supplier<SunSimApi> api;
 
     public SunSimClient(SunSimConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
                         ProvidersConfig providers, ProviderMetrics metrics) {
+        super(NAME, config.callerIds(), providers, metrics, redis, clock, config.tokenRenewBefore(),
+                new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)));
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
-        this.callerIds = new CallerIds(config.callerIds());
         this.callBody = new RequestTemplate(config.call().body());
-        this.token = new SharedToken(NAME, redis, clock, config.tokenRenewBefore(), Duration.ofSeconds(15),
-                new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), this::issue);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean serves(Channel channel) {
-        return channel == Channel.FLASHCALL && !callerIds.isEmpty();
+        this.api = ProviderHttp.lazy(() -> ProviderHttp.client(SunSimApi.class, NAME, config.url(),
+                config.requestTimeout(), config.requestTimeout()));
     }
 
     @Override
@@ -88,10 +72,7 @@ public class SunSimClient implements CallProvider {
         List<String> missing = new ArrayList<>();
         ProviderHttp.require(missing, config.url(), "callauth.providers.sunsim.url");
         ProviderHttp.require(missing, config.authorizationToken(), "callauth.providers.sunsim.authorization-token");
-        if (callerIds.isEmpty()) {
-            missing.add("callauth.providers.sunsim.caller-ids (CALLAUTH_PROVIDERS_SUNSIM_CALLER_IDS): without a caller-ID"
-                    + " pool SunSim cannot serve flash calls");
-        }
+        requireCallerIds(missing);
         if (!callBody.unknownPlaceholders().isEmpty()) {
             missing.add("callauth.providers.sunsim.call.body has unknown placeholders " + callBody.unknownPlaceholders());
         }
@@ -99,16 +80,6 @@ public class SunSimClient implements CallProvider {
             missing.add("callauth.providers.sunsim.call.method must be POST or PUT");
         }
         return missing;
-    }
-
-    @Override
-    public java.util.Optional<ProviderGuard> guard() {
-        return java.util.Optional.of(guard);
-    }
-
-    @Override
-    public java.util.Optional<SharedToken> sessionToken() {
-        return java.util.Optional.of(token);
     }
 
     @Override
@@ -191,7 +162,8 @@ public class SunSimClient implements CallProvider {
                 .onFailure().transform(SunSimClient::failure);
     }
 
-    private Uni<SharedToken.Token> issue(Optional<SharedToken.Token> previous) {
+    @Override
+    protected Uni<SharedToken.Token> issue(Optional<SharedToken.Token> previous) {
         Uni<String> create = Uni.createFrom().deferred(() ->
                 api().create("Bearer " + config.authorizationToken().orElse("")));
         Uni<String> answer = previous.isPresent()
@@ -256,11 +228,6 @@ public class SunSimClient implements CallProvider {
     }
 
     private SunSimApi api() {
-        SunSimApi a = api;
-        if (a == null) {
-            a = ProviderHttp.client(SunSimApi.class, NAME, config.url(), config.requestTimeout(), config.requestTimeout());
-            api = a;
-        }
-        return a;
+        return api.get();
     }
 }

@@ -2,15 +2,13 @@ package io.callauth.provider.yunhu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.provider.CallProvider;
+import io.callauth.provider.ClickToCallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.CallerIds;
-import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
-import io.callauth.provider.ProviderGuard;
 import io.callauth.provider.ProviderHttp;
 import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
@@ -41,7 +39,7 @@ import java.util.Set;
  * plus grace counts as not delivered (the tracker's default).
  */
 @ApplicationScoped
-public class YunhuClient implements CallProvider {
+public class YunhuClient extends ClickToCallProvider {
 
     static final String NAME = "yunhu";
     static final String LOGIN = "App.Sip_Auth.Login";
@@ -54,34 +52,21 @@ public class YunhuClient implements CallProvider {
     private final YunhuConfig config;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ProviderGuard guard;
-    private final SharedToken token;
-    private final CallerIds callerIds;
     private final CallerIds extensions;
     private final RequestTemplate dial;
-    private volatile YunhuApi api;
+    private final java.util.function.Supplier<YunhuApi> api;
 
     public YunhuClient(YunhuConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
                        ProvidersConfig providers, ProviderMetrics metrics) {
+        super(NAME, config.callerIds(), providers, metrics, redis, clock, config.tokenRenewBefore(),
+                new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)));
         this.config = config;
         this.json = json;
         this.clock = clock;
-        this.guard = new ProviderGuard(NAME, providers.circuit(), metrics);
-        this.callerIds = new CallerIds(config.callerIds());
         this.extensions = new CallerIds(config.extnumber());
         this.dial = new RequestTemplate(config.dialFormat());
-        this.token = new SharedToken(NAME, redis, clock, config.tokenRenewBefore(), Duration.ofSeconds(15),
-                new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)), previous -> login());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean serves(Channel channel) {
-        return channel == Channel.FLASHCALL && !callerIds.isEmpty();
+        this.api = ProviderHttp.lazy(() -> ProviderHttp.client(YunhuApi.class, NAME, config.url(),
+                config.requestTimeout(), config.requestTimeout()));
     }
 
     @Override
@@ -103,10 +88,7 @@ public class YunhuClient implements CallProvider {
         if (extensions.isEmpty()) {
             missing.add("callauth.providers.yunhu.extnumber (CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER)");
         }
-        if (callerIds.isEmpty()) {
-            missing.add("callauth.providers.yunhu.caller-ids (CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS): without a caller-ID"
-                    + " pool Yunhu cannot serve flash calls");
-        }
+        requireCallerIds(missing);
         if (!List.of("makecall", "doublecall").contains(config.method().toLowerCase())) {
             missing.add("callauth.providers.yunhu.method must be MakeCall or DoubleCall");
         }
@@ -114,16 +96,6 @@ public class YunhuClient implements CallProvider {
             missing.add("callauth.providers.yunhu.dial-format has unknown placeholders " + dial.unknownPlaceholders());
         }
         return missing;
-    }
-
-    @Override
-    public Optional<ProviderGuard> guard() {
-        return Optional.of(guard);
-    }
-
-    @Override
-    public Optional<SharedToken> sessionToken() {
-        return Optional.of(token);
     }
 
     @Override
@@ -237,7 +209,9 @@ public class YunhuClient implements CallProvider {
         return "error " + errors.path("code").asText("?") + " " + errors.path("codemsg").asText("");
     }
 
-    private Uni<SharedToken.Token> login() {
+    /** Yunhu has no refresh: always a login */
+    @Override
+    protected Uni<SharedToken.Token> issue(Optional<SharedToken.Token> previous) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("appid", config.appid().orElse(""));
         form.put("accesskey", config.accesskey().orElse(""));
@@ -264,11 +238,6 @@ public class YunhuClient implements CallProvider {
     }
 
     private YunhuApi api() {
-        YunhuApi a = api;
-        if (a == null) {
-            a = ProviderHttp.client(YunhuApi.class, NAME, config.url(), config.requestTimeout(), config.requestTimeout());
-            api = a;
-        }
-        return a;
+        return api.get();
     }
 }

@@ -1,6 +1,7 @@
 package io.callauth.provider.runtel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Mappings;
 import io.callauth.common.MutableClock;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,63 +55,12 @@ class RuntelClientTest {
     }
 
     private RuntelClient replica(String password) {
-        RuntelConfig config = new RuntelConfig() {
-            public Optional<String> url() {
-                return Optional.of(emulator.url());
-            }
-
-            public Optional<String> login() {
-                return Optional.of("a@office.runtel.org");
-            }
-
-            public Optional<String> password() {
-                return Optional.of(password);
-            }
-
-            public Optional<List<String>> callerIds() {
-                return Optional.of(List.of("74951112233"));
-            }
-
-            public Duration ringTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration tokenRenewBefore() {
-                return Duration.ofMinutes(5);
-            }
-
-            public Duration tokenMaxAge() {
-                return Duration.ofHours(1);
-            }
-
-            public Duration loginBackoff() {
-                return Duration.ofMinutes(2);
-            }
-
-            public Duration loginBackoffMax() {
-                return Duration.ofHours(1);
-            }
-
-            public Call call() {
-                return new Call() {
-                    public String action() {
-                        return "call";
-                    }
-
-                    public String obj() {
-                        return "Call";
-                    }
-
-                    public String params() {
-                        return "{\"from\":\"{{callerId}}\",\"to\":\"{{phone}}\",\"id\":\"{{callRef}}\"}";
-                    }
-                };
-            }
-        };
+        RuntelConfig config = Mappings.of(RuntelConfig.class, Map.of(
+                "callauth.providers.runtel.url", emulator.url(),
+                "callauth.providers.runtel.login", "a@office.runtel.org",
+                "callauth.providers.runtel.password", password,
+                "callauth.providers.runtel.caller-ids", "74951112233",
+                "callauth.providers.runtel.request-timeout", "2S"));
         return new RuntelClient(config, json, clock, redis, providers, metrics);
     }
 

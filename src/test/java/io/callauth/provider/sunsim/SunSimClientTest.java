@@ -1,6 +1,7 @@
 package io.callauth.provider.sunsim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Mappings;
 import io.callauth.common.MutableClock;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,51 +59,13 @@ class SunSimClientTest {
 
     /** one replica's client: own HTTP client, own guard, the shared Redis */
     private SunSimClient replica() {
-        SunSimConfig config = new SunSimConfig() {
-            public Optional<String> url() {
-                return Optional.of(emulator.url());
-            }
-
-            public Optional<String> authorizationToken() {
-                return Optional.of(AUTH);
-            }
-
-            public Optional<List<String>> callerIds() {
-                return Optional.of(List.of("+7 495 000-11-22", "74950003344"));
-            }
-
-            public Duration ringTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration tokenRenewBefore() {
-                return Duration.ofHours(1);
-            }
-
-            public String timeZone() {
-                return "Europe/Moscow";
-            }
-
-            public Call call() {
-                return new Call() {
-                    public String method() {
-                        return "POST";
-                    }
-
-                    public String path() {
-                        return "request/makecall";
-                    }
-
-                    public String body() {
-                        return "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}";
-                    }
-                };
-            }
-        };
+        SunSimConfig config = Mappings.of(SunSimConfig.class, Map.of(
+                "callauth.providers.sunsim.url", emulator.url(),
+                "callauth.providers.sunsim.authorization-token", AUTH,
+                "callauth.providers.sunsim.caller-ids", "+7 495 000-11-22,74950003344",
+                "callauth.providers.sunsim.request-timeout", "2S",
+                "callauth.providers.sunsim.call.body",
+                "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}"));
         return new SunSimClient(config, json, clock, redis, providers, metrics);
     }
 

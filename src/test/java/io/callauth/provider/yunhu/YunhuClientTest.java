@@ -2,6 +2,7 @@ package io.callauth.provider.yunhu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Mappings;
 import io.callauth.common.MutableClock;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,59 +74,15 @@ class YunhuClientTest {
     }
 
     static YunhuConfig config(String url, String accesskey, String method) {
-        return new YunhuConfig() {
-            public Optional<String> url() {
-                return Optional.of(url);
-            }
-
-            public Optional<String> appid() {
-                return Optional.of(APPID);
-            }
-
-            public Optional<String> accesskey() {
-                return Optional.of(accesskey);
-            }
-
-            public Optional<List<String>> extnumber() {
-                return Optional.of(List.of(EXT));
-            }
-
-            public Optional<List<String>> callerIds() {
-                return Optional.of(NUMBERS);
-            }
-
-            public Optional<String> callbackSecret() {
-                return Optional.of("s3cret-path");
-            }
-
-            public String method() {
-                return method;
-            }
-
-            public String dialFormat() {
-                return "{{phone}}";
-            }
-
-            public Duration ringTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration tokenLifetime() {
-                return Duration.ofHours(12);
-            }
-
-            public Duration tokenRenewBefore() {
-                return Duration.ofMinutes(30);
-            }
-
-            public List<Integer> deliveredCauses() {
-                return List.of(10001, 10002, 10003, 10005, 10016, 10040, 10041);
-            }
-        };
+        return Mappings.of(YunhuConfig.class, Map.of(
+                "callauth.providers.yunhu.url", url,
+                "callauth.providers.yunhu.appid", APPID,
+                "callauth.providers.yunhu.accesskey", accesskey,
+                "callauth.providers.yunhu.extnumber", EXT,
+                "callauth.providers.yunhu.caller-ids", String.join(",", NUMBERS),
+                "callauth.providers.yunhu.callback-secret", "s3cret-path",
+                "callauth.providers.yunhu.method", method,
+                "callauth.providers.yunhu.request-timeout", "2S"));
     }
 
     private static CallRequest request(String ref) {
@@ -268,59 +225,9 @@ class YunhuClientTest {
 
     @Test
     void missingSettingsAreNamedWithTheirEnvironmentVariables() {
-        YunhuClient c = new YunhuClient(new YunhuConfig() {
-            public Optional<String> url() {
-                return Optional.empty();
-            }
-
-            public Optional<String> appid() {
-                return Optional.empty();
-            }
-
-            public Optional<String> accesskey() {
-                return Optional.empty();
-            }
-
-            public Optional<List<String>> extnumber() {
-                return Optional.empty();
-            }
-
-            public Optional<List<String>> callerIds() {
-                return Optional.empty();
-            }
-
-            public Optional<String> callbackSecret() {
-                return Optional.empty();
-            }
-
-            public String method() {
-                return "Dial";
-            }
-
-            public String dialFormat() {
-                return "00{{phone}}{{x}}";
-            }
-
-            public Duration ringTimeout() {
-                return Duration.ofSeconds(30);
-            }
-
-            public Duration requestTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Duration tokenLifetime() {
-                return Duration.ofHours(12);
-            }
-
-            public Duration tokenRenewBefore() {
-                return Duration.ofMinutes(30);
-            }
-
-            public List<Integer> deliveredCauses() {
-                return List.of();
-            }
-        }, json, clock, redis, providers, metrics);
+        YunhuClient c = new YunhuClient(Mappings.of(YunhuConfig.class, Map.of(
+                "callauth.providers.yunhu.method", "Dial",
+                "callauth.providers.yunhu.dial-format", "00{{phone}}{{x}}")), json, clock, redis, providers, metrics);
         assertThat(c.serves(Channel.FLASHCALL)).isFalse();
         assertThat(String.join("\n", c.missingConfiguration()))
                 .contains("CALLAUTH_PROVIDERS_YUNHU_URL", "CALLAUTH_PROVIDERS_YUNHU_APPID",
