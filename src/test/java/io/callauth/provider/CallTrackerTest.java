@@ -42,13 +42,7 @@ class CallTrackerTest {
     void setUp() {
         callpass = CallPassEmulatorResource.emulator();
         callpass.reset();
-        clock.reset();
-        // leave nothing due from other tests
-        clock.advance(Duration.ofHours(1));
-        while (tracker.runOnce().await().indefinitely() > 0) {
-            // drain
-        }
-        clock.reset();
+        Tracking.drainEverything(tracker, clock);
     }
 
     @AfterEach

@@ -42,6 +42,32 @@ public final class Api {
         return verify().body("{\"code\":\"" + code + "\"}").post("/v1/verifications/" + id + "/check").then();
     }
 
+    /** a verification as GET shows it */
+    public static java.util.Map<String, Object> view(String id) {
+        return verify().get("/v1/verifications/" + id).then().statusCode(200).extract().jsonPath().getMap("");
+    }
+
+    /** its event timeline */
+    public static java.util.List<java.util.Map<String, Object>> events(String id) {
+        return verify().get("/v1/verifications/" + id).then().statusCode(200).extract().jsonPath().getList("events");
+    }
+
+    /** when the last event of {@code type} (by {@code provider}, when not null) happened */
+    public static java.time.Instant at(java.util.List<java.util.Map<String, Object>> events, String type, String provider) {
+        return events.stream().filter(e -> type.equals(e.get("type")) && (provider == null || provider.equals(e.get("provider"))))
+                .map(e -> java.time.Instant.parse(e.get("at").toString())).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** the code the sandbox's simulated phone saw last */
+    public static String sandboxCode(String phone) {
+        java.util.List<java.util.Map<String, Object>> calls = RestAssured.get("/sandbox/calls?phone=" + phone.substring(1))
+                .then().statusCode(200).extract().jsonPath().getList("");
+        if (calls.isEmpty()) {
+            throw new AssertionError("the sandbox phone got no call");
+        }
+        return calls.get(0).get("code").toString();
+    }
+
     public static String wrong(String code) {
         return code.equals("0000") ? "1111" : "0000";
     }

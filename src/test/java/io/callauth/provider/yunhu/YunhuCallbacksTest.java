@@ -2,6 +2,7 @@ package io.callauth.provider.yunhu;
 
 import io.callauth.common.MutableClock;
 import io.callauth.provider.CallTracker;
+import io.callauth.provider.Tracking;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.callauth.verification.Api;
@@ -17,13 +18,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static io.callauth.verification.Api.at;
 import static io.callauth.verification.Api.check;
+import static io.callauth.verification.Api.events;
 import static io.callauth.verification.Api.newPhone;
-import static io.callauth.verification.Api.verify;
+import static io.callauth.verification.Api.sandboxCode;
+import static io.callauth.verification.Api.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -53,13 +56,8 @@ class YunhuCallbacksTest {
         yunhu = YunhuEmulatorResource.emulator();
         yunhu.reset();
         yunhu.callbacksTo(callbackBase(YunhuEmulatorResource.SECRET));
-        clock.reset();
         CircuitBreakerMaintenance.get().resetAll();
-        clock.advance(Duration.ofHours(2));
-        while (tracker.runOnce().await().indefinitely() > 0) {
-            // drain calls left by other tests
-        }
-        clock.reset();
+        Tracking.drainEverything(tracker, clock);
     }
 
     @AfterEach
@@ -69,27 +67,6 @@ class YunhuCallbacksTest {
 
     private static String callbackBase(String secret) {
         return "http://127.0.0.1:" + RestAssured.port + "/callbacks/yunhu/" + secret;
-    }
-
-    private static Map<String, Object> view(String id) {
-        return verify().get("/v1/verifications/" + id).then().statusCode(200).extract().jsonPath().getMap("");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> events(String id) {
-        return (List<Map<String, Object>>) view(id).get("events");
-    }
-
-    private static Instant at(List<Map<String, Object>> events, String type, String provider) {
-        return events.stream().filter(e -> type.equals(e.get("type")) && (provider == null || provider.equals(e.get("provider"))))
-                .map(e -> Instant.parse(e.get("at").toString())).reduce((a, b) -> b).orElseThrow();
-    }
-
-    private static String sandboxCode(String phone) {
-        List<Map<String, Object>> calls = RestAssured.get("/sandbox/calls?phone=" + phone.substring(1)).then()
-                .statusCode(200).extract().jsonPath().getList("");
-        assertThat(calls).isNotEmpty();
-        return calls.get(0).get("code").toString();
     }
 
     private String yunhuCode() {
