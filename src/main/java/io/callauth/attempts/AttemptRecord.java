@@ -45,28 +45,34 @@ public record AttemptRecord(long at, String type, String verificationId, String 
         }
     }
 
+    /** a copy with one field (as {@link #fields()} names it) set, or removed when {@code value} is null */
+    public AttemptRecord with(String field, String value) {
+        Map<String, String> m = new LinkedHashMap<>(fields());
+        if (value == null) {
+            m.remove(field);
+        } else {
+            m.put(field, value);
+        }
+        return fromFields(m);
+    }
+
     public AttemptRecord withOutcome(String outcome) {
-        return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason,
-                rule, apiKey, ip, userAgent, appId, deviceId);
+        return with("outcome", outcome);
     }
 
     public AttemptRecord withType(String type) {
-        return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason,
-                rule, apiKey, ip, userAgent, appId, deviceId);
+        return with("type", type);
     }
 
     public AttemptRecord withProvider(String provider) {
-        return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason,
-                rule, apiKey, ip, userAgent, appId, deviceId);
+        return with("provider", provider);
     }
 
     public AttemptRecord withChannel(String channel) {
-        return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason,
-                rule, apiKey, ip, userAgent, appId, deviceId);
+        return with("channel", channel);
     }
 
     public AttemptRecord withReason(String reason) {
-        return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason,
-                rule, apiKey, ip, userAgent, appId, deviceId);
+        return with("reason", reason);
     }
 }

@@ -9,6 +9,14 @@ public final class Tracking {
     private Tracking() {
     }
 
+    /** lets {@code total} pass in steps of {@code step}, one tracking round after each, as the scheduler would */
+    public static void run(CallTracker tracker, MutableClock clock, Duration total, Duration step) {
+        for (Duration t = Duration.ZERO; t.compareTo(total) < 0; t = t.plus(step)) {
+            clock.advance(step);
+            tracker.runOnce().await().indefinitely();
+        }
+    }
+
     public static void drainEverything(CallTracker tracker, MutableClock clock) {
         clock.reset();
         clock.advance(Duration.ofHours(2));

@@ -68,6 +68,14 @@ public final class Api {
         return calls.get(0).get("code").toString();
     }
 
+    /** after a new call: the old code no longer passes (when the two differ), the new one does */
+    public static void codeReplaced(String id, String old, String fresh) {
+        if (!old.equals(fresh)) {
+            check(id, old).statusCode(200).body("valid", org.hamcrest.Matchers.equalTo(false));
+        }
+        check(id, fresh).statusCode(200).body("valid", org.hamcrest.Matchers.equalTo(true));
+    }
+
     public static String wrong(String code) {
         return code.equals("0000") ? "1111" : "0000";
     }
