@@ -62,10 +62,10 @@ public class RuntelClient extends ClickToCallProvider {
         return config.ringTimeout();
     }
 
-    /** no status source is documented: a call not reported otherwise counts as delivered, unconfirmed */
+    /** no status source is documented: by default a call counts as delivered, unconfirmed (configurable) */
     @Override
     public CallStatus statusAtRingTimeout() {
-        return CallStatus.DELIVERED;
+        return config.atRingTimeout().equalsIgnoreCase("not_delivered") ? CallStatus.NOT_DELIVERED : CallStatus.DELIVERED;
     }
 
     @Override
@@ -77,6 +77,9 @@ public class RuntelClient extends ClickToCallProvider {
         requireCallerIds(missing);
         if (!params.unknownPlaceholders().isEmpty()) {
             missing.add("callauth.providers.runtel.call.params has unknown placeholders " + params.unknownPlaceholders());
+        }
+        if (!List.of("delivered", "not_delivered").contains(config.atRingTimeout().toLowerCase(java.util.Locale.ROOT))) {
+            missing.add("callauth.providers.runtel.at-ring-timeout must be delivered or not_delivered");
         }
         return missing;
     }

@@ -41,6 +41,13 @@ public interface RuntelConfig {
     @WithDefault("1H")
     Duration loginBackoffMax();
 
+    /**
+     * How a placed call without news by its ring timeout is taken: {@code delivered} (unconfirmed; the default, as
+     * Runtel documents no call events) or {@code not_delivered} (the chain falls back after every Runtel call).
+     */
+    @WithDefault("delivered")
+    String atRingTimeout();
+
     /** NOT DOCUMENTED by Runtel: the call action. Configurable; the defaults are an assumption. */
     Call call();
 

@@ -83,6 +83,13 @@ class RuntelClientTest {
         assertThat(placed.digits()).isEqualTo("74951112233");
         assertThat(placed.status()).isEqualTo(CallStatus.CALLING);
         assertThat(a.statusAtRingTimeout()).as("no status source: delivered, unconfirmed").isEqualTo(CallStatus.DELIVERED);
+        RuntelClient strict = new RuntelClient(Mappings.of(RuntelConfig.class, Map.of(
+                "callauth.providers.runtel.at-ring-timeout", "not_delivered")), json, clock, redis, providers, metrics);
+        assertThat(strict.statusAtRingTimeout()).isEqualTo(CallStatus.NOT_DELIVERED);
+        RuntelClient wrong = new RuntelClient(Mappings.of(RuntelConfig.class, Map.of(
+                "callauth.providers.runtel.at-ring-timeout", "maybe")), json, clock, redis, providers, metrics);
+        assertThat(wrong.missingConfiguration()).contains("callauth.providers.runtel.at-ring-timeout must be delivered"
+                + " or not_delivered");
     }
 
     @Test
