@@ -85,6 +85,10 @@ public class YunhuClient extends ClickToCallProvider {
         ProviderHttp.require(missing, config.appid(), "callauth.providers.yunhu.appid");
         ProviderHttp.require(missing, config.accesskey(), "callauth.providers.yunhu.accesskey");
         ProviderHttp.require(missing, config.callbackSecret(), "callauth.providers.yunhu.callback-secret");
+        if (config.callbackSecret().filter(secret -> !secret.isBlank() && secret.length() < 16).isPresent()) {
+            // the path secret is the callbacks' only authentication: it must not be guessable
+            missing.add("callauth.providers.yunhu.callback-secret must be at least 16 characters");
+        }
         if (extensions.isEmpty()) {
             missing.add("callauth.providers.yunhu.extnumber (CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER)");
         }

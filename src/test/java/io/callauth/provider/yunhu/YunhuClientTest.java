@@ -80,7 +80,7 @@ class YunhuClientTest {
                 "callauth.providers.yunhu.accesskey", accesskey,
                 "callauth.providers.yunhu.extnumber", EXT,
                 "callauth.providers.yunhu.caller-ids", String.join(",", NUMBERS),
-                "callauth.providers.yunhu.callback-secret", "s3cret-path",
+                "callauth.providers.yunhu.callback-secret", "s3cret-path-0123456789",
                 "callauth.providers.yunhu.method", method,
                 "callauth.providers.yunhu.request-timeout", "2S"));
     }
@@ -229,6 +229,10 @@ class YunhuClientTest {
                 "callauth.providers.yunhu.method", "Dial",
                 "callauth.providers.yunhu.dial-format", "00{{phone}}{{x}}")), json, clock, redis, providers, metrics);
         assertThat(c.serves(Channel.FLASHCALL)).isFalse();
+        assertThat(replica().missingConfiguration()).isEmpty();
+        assertThat(new YunhuClient(Mappings.of(YunhuConfig.class, Map.of(
+                "callauth.providers.yunhu.callback-secret", "short")), json, clock, redis, providers, metrics)
+                .missingConfiguration()).contains("callauth.providers.yunhu.callback-secret must be at least 16 characters");
         assertThat(String.join("\n", c.missingConfiguration()))
                 .contains("CALLAUTH_PROVIDERS_YUNHU_URL", "CALLAUTH_PROVIDERS_YUNHU_APPID",
                         "CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY", "CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET",
