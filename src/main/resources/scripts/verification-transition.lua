@@ -8,7 +8,8 @@ end
 local f = redis.call('HMGET', h, 'status', 'expiresAt')
 local now = tonumber(ARGV[1])
 if f[1] == 'pending' and now >= tonumber(f[2]) then
-  redis.call('HSET', h, 'status', 'expired', 'updatedAt', now, 'endedAt', now)
+  -- the caller answers a conflict and logs nothing: the expiry sweep owes the attempt log its record
+  redis.call('HSET', h, 'status', 'expired', 'updatedAt', now, 'endedAt', now, 'expiryLogged', '0')
   redis.call('HDEL', h, 'codeMac')
   redis.call('RPUSH', KEYS[2], cjson.encode({at = now, type = 'expired'}))
   return {'state', 'expired'}

@@ -57,22 +57,42 @@ public class AttemptLog {
 
     /** Newest first, for the fraud API and tests: entries with ids at or below {@code maxId} ("+" for the newest). */
     public Uni<List<Entry>> newest(String maxId, int count) {
-        return redis.execute("XREVRANGE", STREAM, maxId, "-", "COUNT", Integer.toString(count)).map(r -> {
-            List<Entry> out = new ArrayList<>();
-            if (r == null) {
-                return out;
-            }
-            for (Response e : r) {
-                String id = e.get(0).toString();
-                Response kv = e.get(1);
-                Map<String, String> f = new java.util.LinkedHashMap<>();
-                for (int i = 0; i + 1 < kv.size(); i += 2) {
-                    f.put(kv.get(i).toString(), kv.get(i + 1).toString());
-                }
-                out.add(new Entry(id, AttemptRecord.fromFields(f)));
-            }
+        return redis.execute("XREVRANGE", STREAM, maxId, "-", "COUNT", Integer.toString(count)).map(AttemptLog::entries);
+    }
+
+    /** Oldest first: up to {@code count} entries after the entry {@code afterId} (exclusive). */
+    public Uni<List<Entry>> after(String afterId, int count) {
+        return redis.execute("XRANGE", STREAM, next(afterId), "+", "COUNT", Integer.toString(count))
+                .map(AttemptLog::entries);
+    }
+
+    /** the smallest stream id after {@code id} ("ms-seq"; a bare "ms" stands for "ms-0") */
+    static String next(String id) {
+        int dash = id.indexOf('-');
+        return dash < 0 ? id + "-1" : id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
+    }
+
+    /** the time part of a stream id (Redis' clock at the append) */
+    public static long millisOf(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+    }
+
+    private static List<Entry> entries(Response r) {
+        List<Entry> out = new ArrayList<>();
+        if (r == null) {
             return out;
-        });
+        }
+        for (Response e : r) {
+            String id = e.get(0).toString();
+            Response kv = e.get(1);
+            Map<String, String> f = new java.util.LinkedHashMap<>();
+            for (int i = 0; i + 1 < kv.size(); i += 2) {
+                f.put(kv.get(i).toString(), kv.get(i + 1).toString());
+            }
+            out.add(new Entry(id, AttemptRecord.fromFields(f)));
+        }
+        return out;
     }
 
     public record Entry(String id, AttemptRecord record) {

@@ -60,7 +60,7 @@ public final class SharedToken {
         }
     }
 
-    private static final LuaScript RELEASE = LuaScript.fromResource("token-release");
+    private static final LuaScript RELEASE = LuaScript.fromResource("lock-release");
     private static final LuaScript STORE = LuaScript.fromResource("token-store");
     private static final Logger LOG = Logger.getLogger(SharedToken.class);
 

@@ -33,6 +33,10 @@ public interface VerificationConfig {
     Duration idempotencyTtl();
 
 
+    /** how often a replica looks for expired verifications to log (one replica at a time, under a lock) */
+    @WithDefault("30S")
+    Duration expirySweep();
+
     default Duration keyTtl() {
         return codeTtl().plus(statusGrace());
     }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** callauth_verifications_{started,approved,failed}_total and callauth_checks_total{result}. */
+/** callauth_verifications_{started,approved,failed,expired}_total and callauth_checks_total{result}. */
 @ApplicationScoped
 public class VerificationMetrics {
 
@@ -12,12 +12,14 @@ public class VerificationMetrics {
     private final Counter started;
     private final Counter approved;
     private final Counter failed;
+    private final Counter expired;
 
     public VerificationMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.started = registry.counter("callauth.verifications.started");
         this.approved = registry.counter("callauth.verifications.approved");
         this.failed = registry.counter("callauth.verifications.failed");
+        this.expired = registry.counter("callauth.verifications.expired");
     }
 
     void started() {
@@ -30,6 +32,11 @@ public class VerificationMetrics {
 
     void failed() {
         failed.increment();
+    }
+
+    /** counted by the expiry sweep, once per verification whatever replica sweeps */
+    void expired() {
+        expired.increment();
     }
 
     /** result: valid, invalid, or the state that refused the check */

@@ -27,6 +27,7 @@ public class VerificationStore {
     private static final LuaScript RESERVE = LuaScript.fromResource("verification-reserve-call");
     private static final LuaScript CALL_UPDATE = LuaScript.fromResource("verification-call-update");
     private static final LuaScript TRANSITION = LuaScript.fromResource("verification-transition");
+    private static final LuaScript EXPIRE = LuaScript.fromResource("verification-expire");
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
@@ -157,6 +158,24 @@ public class VerificationStore {
     public Uni<Optional<String>> newestForIdempotencyKey(String apiKey, String key) {
         return redis.execute("GET", "ca:idem:{" + apiKey + "}:" + key)
                 .map(r -> r == null ? Optional.<String>empty() : Optional.of(r.toString()));
+    }
+
+    /**
+     * Expires a pending verification past its expiry. {@code result} "expire" means an {@code expired} attempt-log
+     * record is owed (confirm it with {@link #expiryLogged}); otherwise the status that stopped it ("pending" when
+     * not yet expired, "not_found", or a final status).
+     */
+    public Uni<ExpireResult> expire(String id, long now) {
+        return EXPIRE.call(redis, keys(id), List.of(Long.toString(now)))
+                .map(r -> new ExpireResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toString()));
+    }
+
+    public record ExpireResult(String result, String provider, String channel) {
+    }
+
+    /** the {@code expired} record of an expiry is in the attempt log */
+    public Uni<Void> expiryLogged(String id) {
+        return redis.execute("HSET", hashKey(id), "expiryLogged", "1").replaceWithVoid();
     }
 
     public Uni<Void> delete(String id) {

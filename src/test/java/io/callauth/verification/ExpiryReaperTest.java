@@ -1,0 +1,125 @@
+package io.callauth.verification;
+
+import io.callauth.attempts.AttemptLog;
+import io.callauth.common.MutableClock;
+import io.callauth.provider.callpass.CallPassEmulator;
+import io.callauth.provider.callpass.CallPassEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.callauth.verification.Api.check;
+import static io.callauth.verification.Api.newPhone;
+import static io.callauth.verification.Api.startId;
+import static io.callauth.verification.Api.verify;
+import static io.callauth.verification.Api.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Abandoned verifications get their {@code expired} attempt-log record: once, by one replica, never lost. */
+@QuarkusTest
+@QuarkusTestResource(CallPassEmulatorResource.class)
+class ExpiryReaperTest {
+
+    @Inject
+    MutableClock clock;
+    @Inject
+    ExpiryReaper reaper;
+    @Inject
+    AttemptLog attempts;
+    @Inject
+    VerificationStore store;
+
+    CallPassEmulator callpass;
+
+    @BeforeEach
+    void setUp() {
+        callpass = CallPassEmulatorResource.emulator();
+        callpass.reset();
+        clock.reset();
+    }
+
+    @AfterEach
+    void tearDown() {
+        clock.reset();
+    }
+
+    private long expiredRecords(String id) {
+        return attempts.newest("+", 5000).await().indefinitely().stream()
+                .filter(e -> id.equals(e.record().verificationId()) && "expired".equals(e.record().type())).count();
+    }
+
+    private int sweep() {
+        return reaper.sweep().await().indefinitely();
+    }
+
+    @Test
+    void anAbandonedVerificationIsLoggedExpiredOnceAndAFinishedOneNever() {
+        String abandoned = startId(newPhone());
+        String approved = startId(newPhone());
+        check(approved, callpass.lastCall().code(4)).statusCode(200);
+
+        clock.advance(Duration.ofMinutes(4));
+        sweep();
+        assertThat(expiredRecords(abandoned)).as("its code still lives").isZero();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(sweep()).isPositive();
+        assertThat(expiredRecords(abandoned)).isEqualTo(1);
+        assertThat(expiredRecords(approved)).isZero();
+        assertThat(view(abandoned).get("status")).isEqualTo("expired");
+        assertThat(attempts.newest("+", 5000).await().indefinitely()).filteredOn(e -> abandoned.equals(
+                e.record().verificationId()) && "expired".equals(e.record().type())).singleElement().satisfies(e -> {
+            assertThat(e.record().provider()).isEqualTo("callpass");
+            assertThat(e.record().phone()).startsWith("+7916");
+            assertThat(e.record().ip()).isEqualTo("203.0.113.9");
+        });
+
+        sweep();
+        assertThat(expiredRecords(abandoned)).as("a second sweep writes nothing").isEqualTo(1);
+    }
+
+    @Test
+    void sweepsRunningAtOnceOnTwoReplicasWriteOneRecord() {
+        String id = startId(newPhone());
+        clock.advance(Duration.ofMinutes(6));
+        List<Integer> counts = Uni.join().all(reaper.sweep(), reaper.sweep(), reaper.sweep()).andFailFast()
+                .await().indefinitely();
+        assertThat(counts).as("the lock lets one sweep at a time").filteredOn(n -> n > 0).hasSizeLessThanOrEqualTo(1);
+        sweep();
+        assertThat(expiredRecords(id)).isEqualTo(1);
+    }
+
+    @Test
+    void anExpiryFlippedByAReplicaThatDiedBeforeLoggingIsLoggedByTheNextSweep() {
+        String id = startId(newPhone());
+        clock.advance(Duration.ofMinutes(6));
+        // the dying replica: flips, never writes the record
+        assertThat(store.expire(id, clock.millis()).await().indefinitely().result()).isEqualTo("expire");
+        assertThat(expiredRecords(id)).isZero();
+        sweep();
+        assertThat(expiredRecords(id)).isEqualTo(1);
+        sweep();
+        assertThat(expiredRecords(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aCancelRefusedForExpiryLeavesTheRecordToTheSweepAndACheckWritesItItself() {
+        String canceled = startId(newPhone());
+        String checked = startId(newPhone());
+        clock.advance(Duration.ofMinutes(6));
+        verify().delete("/v1/verifications/" + canceled).then().statusCode(409);
+        check(checked, "0000").statusCode(409);
+        assertThat(expiredRecords(canceled)).isZero();
+        assertThat(expiredRecords(checked)).isEqualTo(1);
+        sweep();
+        assertThat(expiredRecords(canceled)).isEqualTo(1);
+        assertThat(expiredRecords(checked)).as("already logged by the check").isEqualTo(1);
+    }
+}
