@@ -23,10 +23,11 @@ import java.util.List;
  * The sweep walks the attempt log's {@code started} records in order from a cursor kept in Redis, one replica at
  * a time (a lock), and stops at the first entry younger than a code lifetime (stream ids carry Redis' time, the
  * same for every replica). A verification expired by a clock more than a few seconds ahead of the sweeping
- * replica's is skipped rather than waited for. Expiring is one script
+ * replica's is skipped rather than waited for. Batches of 500 are expired concurrently, so one sweep keeps up
+ * with thousands of starts a second. Expiring is one script
  * that answers "expire" once per verification; the record is then written and confirmed, so a replica that dies in
  * between leaves the record owed and the next sweep writes it (at least once, never lost). The cursor moves only
- * past what was settled: a replica that dies mid-batch makes the next one redo at most that batch, harmlessly.
+ * past what was settled: a replica that dies mid-batch makes the next one redo at most that batch.
  * Costs nothing on the request path.
  */
 @ApplicationScoped
@@ -36,8 +37,7 @@ public class ExpiryReaper {
     static final String LOCK = "ca:expiry:lock";
     private static final LuaScript RELEASE = LuaScript.fromResource("lock-release");
     private static final Logger LOG = Logger.getLogger(ExpiryReaper.class);
-    private static final int BATCH = 200;
-    private static final int MAX_ROUNDS = 25;
+    private static final int BATCH = 500;
     private static final Duration CLOCK_MARGIN = Duration.ofSeconds(10);
 
     private final ReactiveRedisDataSource redis;
@@ -73,56 +73,58 @@ public class ExpiryReaper {
     public Uni<Integer> sweep() {
         String holder = Ids.random("", 8);
         long lockMillis = Math.max(60_000, config.expirySweep().toMillis() * 4);
+        long deadline = System.nanoTime() + lockMillis / 2 * 1_000_000;
         return redis.execute("SET", LOCK, holder, "NX", "PX", Long.toString(lockMillis)).chain(r -> r == null
                 ? Uni.createFrom().item(0)
-                : rounds(MAX_ROUNDS).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
+                : rounds(deadline).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
     }
 
-    private Uni<Integer> rounds(int left) {
-        return cursor().chain(cursor -> attempts.after(cursor, BATCH)).chain(entries -> settle(entries, 0, null, 0)
-                .chain(done -> {
-                    Uni<Void> saved = done.last() == null ? Uni.createFrom().voidItem()
-                            : redis.execute("SET", CURSOR, done.last(), "PX", Long.toString(retention.toMillis()))
-                            .replaceWithVoid();
-                    boolean more = !done.stopped() && entries.size() == BATCH && left > 1;
-                    return saved.chain(() -> more ? rounds(left - 1).map(n -> n + done.expired())
-                            : Uni.createFrom().item(done.expired()));
-                }));
-    }
-
-    private record Progress(String last, int expired, boolean stopped) {
-    }
-
-    /** settles entries in order; stops (without passing it) at a verification whose lifetime is not over */
-    private Uni<Progress> settle(List<AttemptLog.Entry> entries, int i, String last, int expired) {
-        if (i >= entries.size()) {
-            return Uni.createFrom().item(new Progress(last, expired, false));
-        }
-        AttemptLog.Entry e = entries.get(i);
-        AttemptRecord started = e.record();
-        long now = clock.millis();
-        // stream ids carry Redis' time of the append: entries younger than a code lifetime (plus a margin for
-        // clocks that differ a little) cannot have expired yet; the sweep stops there and resumes next time
-        if (AttemptLog.millisOf(e.id()) > now - config.codeTtl().toMillis() - CLOCK_MARGIN.toMillis()) {
-            return Uni.createFrom().item(new Progress(last, expired, true));
-        }
-        if (!"started".equals(started.type()) || started.verificationId() == null) {
-            return settle(entries, i + 1, e.id(), expired);
-        }
-        return store.expire(started.verificationId(), now).chain(r -> switch (r.result()) {
-            case "pending" -> {
-                // its expiry is still ahead by this replica's clock (set by a clock far ahead of ours): not ours
-                // to wait for, or the sweep would stall behind it
-                LOG.debugf("expiry sweep: %s is not expired by this clock, skipped", started.verificationId());
-                yield settle(entries, i + 1, e.id(), expired);
+    /**
+     * Batches until the log is caught up or half the lock's time is used. Within a batch the verifications are
+     * expired concurrently; the cursor moves past the batch only once all of it is settled (a failure leaves the
+     * batch to the next sweep, which redoes it harmlessly).
+     */
+    private Uni<Integer> rounds(long deadline) {
+        return cursor().chain(cursor -> attempts.after(cursor, BATCH)).chain(entries -> {
+            // stream ids carry Redis' time of the append: entries younger than a code lifetime (plus a margin for
+            // clocks that differ a little) cannot have expired yet, the sweep stops before them
+            long now = clock.millis();
+            long youngest = now - config.codeTtl().toMillis() - CLOCK_MARGIN.toMillis();
+            List<AttemptLog.Entry> due = entries.stream().takeWhile(e -> AttemptLog.millisOf(e.id()) <= youngest).toList();
+            if (due.isEmpty()) {
+                return Uni.createFrom().item(0);
             }
-            case "expire" -> attempts.append(started.with("at", Long.toString(now)).withType("expired")
+            List<Uni<Integer>> work = due.stream()
+                    .filter(e -> "started".equals(e.record().type()) && e.record().verificationId() != null)
+                    .map(e -> expire(e.record(), now)).toList();
+            Uni<Integer> settled = work.isEmpty() ? Uni.createFrom().item(0)
+                    : Uni.join().all(work).andFailFast().map(ns -> ns.stream().mapToInt(Integer::intValue).sum());
+            return settled.call(() -> redis.execute("SET", CURSOR, due.get(due.size() - 1).id(), "PX",
+                    Long.toString(retention.toMillis()))).chain(n -> {
+                boolean more = due.size() == BATCH && System.nanoTime() < deadline;
+                return more ? rounds(deadline).map(m -> n + m) : Uni.createFrom().item(n);
+            });
+        });
+    }
+
+    /** 1 when this sweep wrote the verification's {@code expired} record, else 0 */
+    private Uni<Integer> expire(AttemptRecord started, long now) {
+        String id = started.verificationId();
+        return store.expire(id, now).chain(r -> {
+            if (r.result().equals("pending")) {
+                // still ahead by this replica's clock (set by a clock far ahead of ours): not waited for, or the
+                // sweep would stall behind it
+                LOG.debugf("expiry sweep: %s is not expired by this clock, skipped", id);
+            }
+            if (!r.result().equals("expire")) {
+                return Uni.createFrom().item(0);
+            }
+            return attempts.append(started.with("at", Long.toString(now)).withType("expired")
                             .withProvider(r.provider().isEmpty() ? null : r.provider())
                             .withChannel(r.channel().isEmpty() ? null : r.channel()))
-                    .chain(() -> store.expiryLogged(started.verificationId()))
+                    .chain(() -> store.expiryLogged(id))
                     .invoke(metrics::expired)
-                    .chain(() -> settle(entries, i + 1, e.id(), expired + 1));
-            default -> settle(entries, i + 1, e.id(), expired);
+                    .replaceWith(1);
         });
     }
 

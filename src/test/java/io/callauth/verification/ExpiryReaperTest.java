@@ -86,6 +86,34 @@ class ExpiryReaperTest {
     }
 
     @Test
+    void oneSweepSettlesMoreThanTwoBatches() {
+        // written the way a start writes them (same scripts, same records), without the API's rate limits
+        long now = clock.millis();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<Uni<Void>> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            String id = io.callauth.common.Ids.random("vf_", 16);
+            String phone = newPhone();
+            ids.add(id);
+            Verification v = new Verification(id, "test", phone, "RU", VerificationStatus.PENDING, "auto",
+                    io.callauth.provider.CallStatus.QUEUED, null, null, null, null, "", 4, 0, 5, 0, 3, now,
+                    now + Duration.ofMinutes(5).toMillis(), now, null, ClientContext.EMPTY);
+            writes.add(store.create(v, java.util.Map.of("at", now, "type", "started"), Duration.ofMinutes(20).toMillis())
+                    .chain(() -> attempts.append(new io.callauth.attempts.AttemptRecord(now, "started", id, phone, "RU",
+                            phone.substring(1, 9), null, "auto", null, null, null, "test", null, null, null, null))));
+        }
+        Uni.join().all(writes).andFailFast().await().indefinitely();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(sweep()).isGreaterThanOrEqualTo(1200);
+        java.util.Map<String, Long> records = attempts.newest("+", 50_000).await().indefinitely().stream()
+                .filter(e -> ids.contains(e.record().verificationId()) && "expired".equals(e.record().type()))
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.record().verificationId(),
+                        java.util.stream.Collectors.counting()));
+        assertThat(records).hasSize(1200);
+        assertThat(records.values()).containsOnly(1L);
+    }
+
+    @Test
     void sweepsRunningAtOnceOnTwoReplicasWriteOneRecord() {
         String id = startId(newPhone());
         clock.advance(Duration.ofMinutes(6));
