@@ -24,8 +24,9 @@ import java.util.List;
  * a time (a lock), and stops at the first entry younger than a code lifetime (stream ids carry Redis' time, the
  * same for every replica). A verification expired by a clock more than a few seconds ahead of the sweeping
  * replica's is skipped rather than waited for. Batches of 500 are expired concurrently (the test settles 1,200 in
- * one sweep). Expiring is one script that answers "expire" once per verification; the record is then written and confirmed, so a replica that dies in
- * between leaves the record owed and the next sweep writes it (at least once, never lost). The cursor moves only
+ * one sweep). Expiring is one script that answers "expire" once per verification; the record is then written and
+ * confirmed, so a replica that dies in between leaves the record owed and the next sweep writes it (at least once,
+ * never lost). The cursor moves only
  * past what was settled: a replica that dies mid-batch makes the next one redo at most that batch.
  * Costs nothing on the request path.
  */
