@@ -81,6 +81,11 @@ public class ApiKeys {
         return i < 0 ? "…" : entry.substring(0, i) + ":…";
     }
 
+    /** compares two secrets in constant time (their SHA-256, so the time does not depend on lengths either) */
+    public static boolean sameSecret(String presented, String expected) {
+        return presented != null && expected != null && MessageDigest.isEqual(sha256(presented), sha256(expected));
+    }
+
     static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Masking;
 import io.callauth.provider.CallOutcomes;
+import io.callauth.security.ApiKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -100,19 +99,7 @@ public class YunhuCallbacks {
     }
 
     private boolean authentic(String presented) {
-        String expected = config.callbackSecret().filter(s -> !s.isBlank()).orElse(null);
-        if (expected == null || presented == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(sha(presented), sha(expected));
-    }
-
-    private static byte[] sha(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ApiKeys.sameSecret(presented, config.callbackSecret().filter(s -> !s.isBlank()).orElse(null));
     }
 
     private static String masked(JsonNode n) {
