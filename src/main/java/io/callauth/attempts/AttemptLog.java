@@ -4,18 +4,18 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The attempt log: one Redis Stream entry per event, trimmed on every append to the retention period
- * ({@code XADD ... MINID ~ now-retention}), so it never grows past it and costs no background job.
+ * The attempt log's write side: one Redis Stream entry per event, one round trip, never blocked by anything else.
+ * The stream is a buffer, not the archive: {@link AttemptIngester} moves its entries into PostgreSQL and trims it
+ * behind what was archived. The append itself bounds it at {@code callauth.attempts.buffer-max} entries
+ * ({@code XADD ... MAXLEN ~ n}), so an archive that stays down long drops the oldest entries rather than exhaust
+ * Redis' memory (the ingester alerts well before).
  */
 @ApplicationScoped
 public class AttemptLog {
@@ -24,24 +24,20 @@ public class AttemptLog {
     private static final Logger LOG = Logger.getLogger(AttemptLog.class);
 
     private final ReactiveRedisDataSource redis;
-    private final Clock clock;
-    private final Duration retention;
+    private final String maxLen;
 
-    public AttemptLog(ReactiveRedisDataSource redis, Clock clock,
-                      @ConfigProperty(name = "callauth.attempts.retention", defaultValue = "30D") Duration retention) {
+    public AttemptLog(ReactiveRedisDataSource redis, AttemptsConfig config) {
         this.redis = redis;
-        this.clock = clock;
-        this.retention = retention;
+        this.maxLen = Long.toString(config.bufferMax());
     }
 
     /** Appends; a failure is logged and swallowed: the attempt log must never fail the verification it describes. */
     public Uni<Void> append(AttemptRecord record) {
-        long minId = Math.max(0, clock.millis() - retention.toMillis());
         List<String> args = new ArrayList<>();
         args.add(STREAM);
-        args.add("MINID");
+        args.add("MAXLEN");
         args.add("~");
-        args.add(Long.toString(minId));
+        args.add(maxLen);
         args.add("*");
         record.fields().forEach((k, v) -> {
             args.add(k);
@@ -67,7 +63,7 @@ public class AttemptLog {
     }
 
     /** the smallest stream id after {@code id} ("ms-seq"; a bare "ms" stands for "ms-0") */
-    static String next(String id) {
+    public static String next(String id) {
         int dash = id.indexOf('-');
         return dash < 0 ? id + "-1" : id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
     }
@@ -78,12 +74,15 @@ public class AttemptLog {
         return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
-    private static List<Entry> entries(Response r) {
+    static List<Entry> entries(Response r) {
         List<Entry> out = new ArrayList<>();
         if (r == null) {
             return out;
         }
         for (Response e : r) {
+            if (e == null || e.get(1) == null) {
+                continue; // XAUTOCLAIM answers nil for an entry trimmed while it was pending
+            }
             String id = e.get(0).toString();
             Response kv = e.get(1);
             Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -96,5 +95,16 @@ public class AttemptLog {
     }
 
     public record Entry(String id, AttemptRecord record) {
+    }
+
+    /** compares two stream ids ("ms-seq") as Redis orders them */
+    public static int compareIds(String a, String b) {
+        int c = Long.compare(millisOf(a), millisOf(b));
+        return c != 0 ? c : Long.compare(seqOf(a), seqOf(b));
+    }
+
+    private static long seqOf(String id) {
+        int dash = id.indexOf('-');
+        return dash < 0 ? 0 : Long.parseLong(id.substring(dash + 1));
     }
 }

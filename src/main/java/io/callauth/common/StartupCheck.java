@@ -61,6 +61,12 @@ public class StartupCheck {
                 && config.getOptionalValue("quarkus.redis.hosts", String.class).filter(s -> !s.isBlank()).isEmpty()) {
             problems.add("quarkus.redis.hosts (QUARKUS_REDIS_HOSTS) is required, e.g. redis://redis:6379");
         }
+        if (mode == LaunchMode.NORMAL && config.getOptionalValue("quarkus.datasource.jdbc.url", String.class)
+                .filter(s -> !s.isBlank()).isEmpty()) {
+            problems.add("quarkus.datasource.jdbc.url (QUARKUS_DATASOURCE_JDBC_URL) is required: the attempt archive's "
+                    + "PostgreSQL, e.g. jdbc:postgresql://postgres:5432/callauth (with QUARKUS_DATASOURCE_USERNAME and "
+                    + "QUARKUS_DATASOURCE_PASSWORD)");
+        }
         if (chain.names().isEmpty()) {
             problems.add("callauth.providers.chain (CALLAUTH_PROVIDERS_CHAIN) is required, e.g. callpass,yunhu,sunsim");
         }

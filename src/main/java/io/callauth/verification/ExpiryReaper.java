@@ -2,6 +2,7 @@ package io.callauth.verification;
 
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
+import io.callauth.attempts.StreamHold;
 import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Logs the verifications nobody finished: a verification still pending when its code lifetime ends becomes
@@ -31,7 +33,7 @@ import java.util.List;
  * Costs nothing on the request path.
  */
 @ApplicationScoped
-public class ExpiryReaper {
+public class ExpiryReaper implements StreamHold {
 
     static final String CURSOR = "ca:expiry:cursor";
     static final String LOCK = "ca:expiry:lock";
@@ -126,6 +128,18 @@ public class ExpiryReaper {
                     .invoke(metrics::expired)
                     .replaceWith(1);
         });
+    }
+
+    /**
+     * The sweep reads the stream after the attempt archive has taken it: the ingester keeps everything after the
+     * cursor (and, before the first sweep, the last key lifetime, where the first sweep will start). Blocking: called
+     * by the ingester on its worker thread.
+     */
+    @Override
+    public Optional<String> oldestNeeded() {
+        var cursor = redis.execute("GET", CURSOR).await().atMost(Duration.ofSeconds(5));
+        return Optional.of(cursor != null ? AttemptLog.next(cursor.toString())
+                : Math.max(0, clock.millis() - config.keyTtl().toMillis()) + "-0");
     }
 
     /** where the last sweep stopped; the first sweep starts one key lifetime back (older hashes are gone anyway) */

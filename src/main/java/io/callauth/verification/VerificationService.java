@@ -93,24 +93,26 @@ public class VerificationService implements CallOutcomes {
     }
 
     public Uni<Started> start(ApiKey key, Requests.Start req, String idempotencyKey) {
-        if (req == null) {
-            throw ApiProblem.invalidRequest("a JSON body with 'phone' is required");
-        }
-        String requested = req.channel() == null ? "auto" : req.channel();
-        if (!requested.equals("auto") && Channel.parse(requested).isEmpty()) {
-            throw ApiProblem.invalidRequest("channel must be auto, flashcall or voice");
-        }
-        ClientContext ctx = req.context() == null ? ClientContext.EMPTY : req.context();
-        validateContext(ctx);
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255
-                || !idempotencyKey.chars().allMatch(c -> c > 32 && c < 127))) {
-            throw ApiProblem.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
-        }
+        ClientContext ctx = req == null || req.context() == null ? ClientContext.EMPTY : req.context();
+        String requested = req == null || req.channel() == null ? "auto" : req.channel();
         PhoneNumbers.Phone phone;
         try {
+            if (req == null) {
+                throw ApiProblem.invalidRequest("a JSON body with 'phone' is required");
+            }
+            if (!requested.equals("auto") && Channel.parse(requested).isEmpty()) {
+                throw ApiProblem.invalidRequest("channel must be auto, flashcall or voice");
+            }
+            validateContext(ctx);
+            if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255
+                    || !idempotencyKey.chars().allMatch(c -> c > 32 && c < 127))) {
+                throw ApiProblem.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
+            }
             phone = phones.normalise(req.phone());
         } catch (ApiProblem p) {
-            return refused(key, null, ctx, requested, null, p).replaceWith(Uni.createFrom().failure(p));
+            // a refusal for bad input is an attempt too: the fraud team sees malformed traffic in the log
+            String channel = requested.length() > 16 ? requested.substring(0, 16) : requested;
+            return refused(key, null, clipped(ctx), channel, null, p).replaceWith(Uni.createFrom().failure(p));
         }
         if (idempotencyKey == null) {
             return startNew(key, phone, requested, ctx, null);
@@ -148,16 +150,20 @@ public class VerificationService implements CallOutcomes {
                             return store.delete(id).chain(() -> replay(key, lost.get(), phone));
                         }
                         metrics.started();
-                        return log(record(v, "started", now))
+                        Channel preferred = v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElseThrow();
+                        List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
+                        // the started record names the provider the verification is routed to first: conversion
+                        // by provider counts a verification under the provider that got it first
+                        AttemptRecord started = record(v, "started", now)
+                                .withProvider(candidates.isEmpty() ? null : candidates.get(0).name());
+                        return log(started)
                                 .chain(() -> observe(o -> o.started(phone.region(), phone.prefix())))
-                                .chain(() -> firstCall(key, v));
+                                .chain(() -> firstCall(key, v, preferred, candidates));
                     });
         });
     }
 
-    private Uni<Started> firstCall(ApiKey key, Verification v) {
-        Channel preferred = v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElseThrow();
-        List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
+    private Uni<Started> firstCall(ApiKey key, Verification v, Channel preferred, List<CallProvider> candidates) {
         return placeFirstOf(v, candidates, preferred).chain(outcome -> {
             if (outcome.placed()) {
                 return store.indexPhone(key.name(), v.phone(), v.id(), config.codeTtl().toMillis())
@@ -520,11 +526,15 @@ public class VerificationService implements CallOutcomes {
     private Uni<Void> refused(ApiKeyName key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
                               ApiProblem p) {
         Object rule = p.extensions().get("rule");
+        // the record's reason is the most precise one there is: a geo refusal says which (country_not_allowed,
+        // number_type_premium_rate, ...), others give their problem code (invalid_phone, rate_limited, ...)
+        Object why = p.extensions().get("reason");
+        String reason = why == null ? p.code() : why.toString();
         metrics.refused(rule == null ? p.code() : rule.toString());
         ClientContext c = ctx == null ? ClientContext.EMPTY : ctx;
         return log(new AttemptRecord(clock.millis(), "refused", id, phone == null ? null : phone.e164(),
                 phone == null ? null : phone.region(), phone == null ? null : phone.prefix(), null, channel, null,
-                p.code(), rule == null ? null : rule.toString(), key.name(), c.ip(), c.userAgent(), c.appId(),
+                reason, rule == null ? null : rule.toString(), key.name(), c.ip(), c.userAgent(), c.appId(),
                 c.deviceId()));
     }
 
@@ -567,6 +577,15 @@ public class VerificationService implements CallOutcomes {
             return new ApiProblem(409, status, "the verification cannot take this request");
         }
         return new ApiProblem(409, s.conflictCode(), "the verification is " + s.wire(), Map.of("status", s.wire()), null);
+    }
+
+    /** the context cut to the lengths validateContext allows, for the record of a refusal */
+    private static ClientContext clipped(ClientContext c) {
+        return new ClientContext(clip(c.ip(), 64), clip(c.userAgent(), 512), clip(c.appId(), 128), clip(c.deviceId(), 128));
+    }
+
+    private static String clip(String v, int max) {
+        return v == null || v.length() <= max ? v : v.substring(0, max);
     }
 
     private static void validateContext(ClientContext c) {

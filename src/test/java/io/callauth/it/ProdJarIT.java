@@ -1,5 +1,6 @@
 package io.callauth.it;
 
+import io.callauth.common.EmbeddedPostgresConfigSource;
 import io.callauth.common.EmbeddedRedisConfigSource;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.restassured.RestAssured;
@@ -46,6 +47,9 @@ class ProdJarIT {
     static Map<String, String> env(String redis, String callpassUrl) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_REDIS_HOSTS", redis);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + EmbeddedPostgresConfigSource.port() + "/postgres");
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         // sha256("dev-key-change-me")
         env.put("CALLAUTH_API_KEYS", "shop:verify:57c8139db7290a9064aa57837c951138a32df40cca3aca526319f55651368823");
         env.put("CALLAUTH_CODE_SECRET", "it-secret-0123456789-0123456789-0123456789");
@@ -88,11 +92,13 @@ class ProdJarIT {
         Map<String, String> env = env();
         env.remove("CALLAUTH_CODE_SECRET");
         env.remove("CALLAUTH_PROVIDERS_CALLPASS_TOKEN");
+        env.remove("QUARKUS_DATASOURCE_JDBC_URL");
         try (PackagedApp app = PackagedApp.start(env)) {
             assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
             assertThat(app.process.exitValue()).isNotZero();
             assertThat(app.output()).contains("callauth.code-secret").contains("CALLAUTH_CODE_SECRET")
-                    .contains("callauth.providers.callpass.token");
+                    .contains("callauth.providers.callpass.token")
+                    .contains("quarkus.datasource.jdbc.url").contains("QUARKUS_DATASOURCE_JDBC_URL");
         }
     }
 

@@ -298,7 +298,7 @@ class VerificationApiTest {
         assertThat(placed.provider()).isEqualTo("callpass");
         assertThat(attempts.newest("+", 50).await().indefinitely()).extracting(AttemptLog.Entry::record)
                 .anyMatch(r -> r.type().equals("refused") && "198.51.100.1".equals(r.ip())
-                        && "destination_not_allowed".equals(r.reason()) && "geo_allowed_regions".equals(r.rule()));
+                        && "country_not_allowed".equals(r.reason()) && "geo_allowed_regions".equals(r.rule()));
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.callauth.attempts;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The attempt log and its archive. */
+@ConfigMapping(prefix = "callauth.attempts")
+public interface AttemptsConfig {
+
+    /** how long records are kept in the archive (whole days: retention drops daily partitions) */
+    @WithDefault("30D")
+    Duration retention();
+
+    /**
+     * most records the Redis Stream holds while they wait for PostgreSQL; past it the oldest are dropped by the append
+     * itself (an alert is logged and a metric rises well before)
+     */
+    @WithDefault("1000000")
+    long bufferMax();
+
+    Ingest ingest();
+
+    interface Ingest {
+        /** whether this replica runs an ingester (off only to measure what it costs, or on replicas that serve no archive) */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** how often each replica's ingester looks for new records (it drains the backlog on each tick) */
+        @WithDefault("1S")
+        Duration tick();
+
+        /** records read from the stream and written to PostgreSQL in one transaction */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** how long records held by a consumer must sit unacknowledged before another replica claims them */
+        @WithDefault("30S")
+        Duration claimIdle();
+
+        /** how many days of partitions exist ahead of today */
+        @WithDefault("3")
+        int daysAhead();
+
+        /** the backlog (in records) past which readiness warns that the archive is behind */
+        @WithDefault("50000")
+        long warnBacklog();
+
+        /** the share of buffer-max past which an alert is logged */
+        @WithDefault("0.8")
+        double alertRatio();
+    }
+}

@@ -1,0 +1,279 @@
+package io.callauth.attempts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.ApiProblem;
+import io.callauth.verification.PhoneNumbers;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The fraud team's API over the attempt archive (fraud role, see ApiKeyFilter): the log with filters and keyset
+ * paging, summaries from the hourly rollups, and the export streamed from a server-side cursor. Blocking JDBC, so
+ * these methods run on worker threads (Quarkus REST's default for non-reactive return types).
+ */
+@Path("/v1/attempts")
+@Tag(name = "attempts", description = "the fraud team's attempt archive")
+@SecurityRequirement(name = "apiKey")
+public class AttemptsResource {
+
+    static final String NDJSON = "application/x-ndjson";
+    static final String CSV = "text/csv";
+    private static final Logger LOG = Logger.getLogger(AttemptsResource.class);
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+    private static final Duration MAX_WINDOW = Duration.ofDays(31);
+    private static final Set<String> GROUP_BY = Set.of("provider", "country", "prefix", "appId", "hour", "day");
+
+    private final AttemptArchive archive;
+    private final PhoneNumbers phones;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public AttemptsResource(AttemptArchive archive, PhoneNumbers phones, ObjectMapper json, Clock clock) {
+        this.archive = archive;
+        this.phones = phones;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The attempt log, newest first, filtered and paged with a cursor")
+    public AttemptArchive.Page list(@Context UriInfo uri) {
+        var query = uri.getQueryParameters();
+        AttemptFilter filter = filter(query, Set.of());
+        int limit = limit(query.getFirst("limit"));
+        return archived(() -> archive.list(filter, limit));
+    }
+
+    @GET
+    @Path("/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Counts, conversion, refusals by rule and median time to approve, grouped")
+    public Summary summary(@Context UriInfo uri) {
+        var query = uri.getQueryParameters();
+        for (var e : query.entrySet()) {
+            if (!Set.of("from", "to", "groupBy").contains(e.getKey())) {
+                throw ApiProblem.invalidRequest("unknown parameter '" + AttemptFilter.clip(e.getKey())
+                        + "'; the summary takes from, to and groupBy");
+            }
+            if (e.getValue().size() != 1) {
+                throw ApiProblem.invalidRequest("parameter '" + e.getKey() + "' is given more than once");
+            }
+        }
+        String groupBy = query.getFirst("groupBy") == null ? "day" : query.getFirst("groupBy");
+        if (!GROUP_BY.contains(groupBy)) {
+            throw ApiProblem.invalidRequest("groupBy must be one of " + String.join(", ", new TreeSet<>(GROUP_BY)));
+        }
+        Instant to = query.getFirst("to") == null ? clock.instant() : instant(query.getFirst("to"), "to");
+        Instant from = query.getFirst("from") == null ? to.minus(Duration.ofDays(7)) : instant(query.getFirst("from"), "from");
+        if (!from.isBefore(to)) {
+            throw ApiProblem.invalidRequest("from must be before to");
+        }
+        // rollups are hourly: the window is widened to whole hours
+        Instant f = from.truncatedTo(ChronoUnit.HOURS);
+        Instant t = to.truncatedTo(ChronoUnit.HOURS).equals(to) ? to : to.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        if (Duration.between(f, t).compareTo(MAX_WINDOW) > 0) {
+            throw ApiProblem.invalidRequest("the window is at most 31 days");
+        }
+        return archived(() -> {
+            Map<String, AttemptArchive.Counts> groups = archive.rollup(groupBy, f, t);
+            Map<String, Double> medians = archive.medianSecondsToApprove(groupBy, f, t);
+            Set<String> keys = new TreeSet<>(groups.keySet());
+            medians.keySet().stream().filter(k -> k != null).forEach(keys::add);
+            List<Summary.Group> out = new ArrayList<>();
+            long[] total = new long[4];
+            Map<String, Long> refusals = new java.util.TreeMap<>();
+            for (String k : keys) {
+                AttemptArchive.Counts c = groups.getOrDefault(k, new AttemptArchive.Counts(0, 0, 0, 0, Map.of()));
+                out.add(Summary.Group.of(k.isEmpty() ? null : k, c, medians.get(k)));
+                total[0] += c.started();
+                total[1] += c.approved();
+                total[2] += c.callsPlaced();
+                total[3] += c.callsDelivered();
+                c.refusals().forEach((r, n) -> refusals.merge(r, n, Long::sum));
+            }
+            Summary.Group all = Summary.Group.of(null, new AttemptArchive.Counts(total[0], total[1], total[2], total[3],
+                    refusals), medians.get(null));
+            return new Summary(f, t, groupBy, out, all);
+        });
+    }
+
+    @GET
+    @Path("/export")
+    @Produces({CSV, NDJSON})
+    @Operation(summary = "Every matching record, newest first, streamed as CSV (Accept: text/csv) or NDJSON "
+            + "(Accept: application/x-ndjson); format=csv|ndjson does the same for links")
+    public Response export(@Context UriInfo uri, @HeaderParam("Accept") String accept) {
+        var query = uri.getQueryParameters();
+        AttemptFilter filter = filter(query, Set.of("format"));
+        if (query.containsKey("cursor") || query.containsKey("limit")) {
+            throw ApiProblem.invalidRequest("the export takes no cursor and no limit: it streams every matching record");
+        }
+        String format = query.getFirst("format");
+        boolean ndjson;
+        if (format != null) {
+            if (!format.equals("csv") && !format.equals("ndjson")) {
+                throw ApiProblem.invalidRequest("format must be csv or ndjson");
+            }
+            ndjson = format.equals("ndjson");
+        } else {
+            ndjson = accept != null && accept.contains(NDJSON) && !accept.contains(CSV);
+        }
+        archived(() -> {
+            archive.ensureSchema();
+            return null;
+        });
+        StreamingOutput body = out -> {
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+            try {
+                if (!ndjson) {
+                    w.write(String.join(",", Attempt.COLUMNS));
+                    w.write("\r\n");
+                }
+                archive.export(filter, a -> {
+                    try {
+                        if (ndjson) {
+                            w.write(json.writeValueAsString(a));
+                            w.write('\n');
+                        } else {
+                            writeCsv(w, a.values());
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                w.flush();
+            } catch (SQLException e) {
+                // the status line is gone already: the truncated body is all the client can be told
+                LOG.warnf("attempt export stopped: %s", AttemptIngester.plain(e));
+                throw new IOException("export interrupted", e);
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // the client went away
+            }
+        };
+        String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
+        return Response.ok(body, ndjson ? NDJSON + "; charset=utf-8" : CSV + "; charset=utf-8; header=present")
+                .header("Content-Disposition", "attachment; filename=\"attempts-" + stamp + (ndjson ? ".ndjson\"" : ".csv\""))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- input
+
+    private AttemptFilter filter(Map<String, List<String>> query, Set<String> alsoAllowed) {
+        AttemptFilter f = AttemptFilter.parse(query, alsoAllowed);
+        String phone = f.equals().get("phone");
+        if (phone != null) {
+            try {
+                f = f.withPhone(phones.normalise(phone).e164());
+            } catch (ApiProblem p) {
+                throw ApiProblem.invalidRequest("phone filter: " + p.getMessage());
+            }
+        }
+        return f;
+    }
+
+    private static int limit(String v) {
+        if (v == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiProblem.invalidRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static Instant instant(String v, String name) {
+        Map<String, List<String>> q = new LinkedHashMap<>();
+        q.put(name, List.of(v));
+        AttemptFilter f = AttemptFilter.parse(q, Set.of());
+        return name.equals("from") ? f.from() : f.to();
+    }
+
+    /** CSV per RFC 4180; a cell that a spreadsheet would run as a formula is prefixed with a quote */
+    static void writeCsv(BufferedWriter w, String[] values) throws IOException {
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                w.write(',');
+            }
+            String v = values[i];
+            if (v == null) {
+                continue;
+            }
+            if (!v.isEmpty() && "=@\t\r".indexOf(v.charAt(0)) >= 0
+                    || (v.length() > 1 && (v.charAt(0) == '+' || v.charAt(0) == '-') && !v.substring(1).chars().allMatch(Character::isDigit))) {
+                v = "'" + v;
+            }
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                w.write('"');
+                w.write(v.replace("\"", "\"\""));
+                w.write('"');
+            } else {
+                w.write(v);
+            }
+        }
+        w.write("\r\n");
+    }
+
+    private static boolean causedBySql(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @FunctionalInterface
+    interface Query<T> {
+        T run() throws SQLException;
+    }
+
+    /** PostgreSQL down is not the caller's fault nor an internal error: 503 archive_unavailable with Retry-After */
+    private static <T> T archived(Query<T> q) {
+        try {
+            return q.run();
+        } catch (SQLException | RuntimeException e) {
+            if (!(e instanceof SQLException) && !causedBySql(e)) {
+                throw (RuntimeException) e;
+            }
+            LOG.warnf("attempt archive query failed: %s", AttemptIngester.plain(e));
+            throw new ApiProblem(503, "archive_unavailable",
+                    "the attempt archive (PostgreSQL) cannot be reached; verifications go on and their records wait "
+                            + "in Redis", Map.of(), 10L);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.callauth.attempts;
+
+import java.util.Optional;
+
+/**
+ * Another reader of the attempt stream that needs entries kept after they were archived (the expiry sweep reads
+ * the {@code started} records of the last code lifetime). The ingester never trims past the oldest entry any hold
+ * still needs.
+ */
+public interface StreamHold {
+
+    /** the oldest stream id this reader still needs, or empty when it needs none */
+    Optional<String> oldestNeeded();
+}

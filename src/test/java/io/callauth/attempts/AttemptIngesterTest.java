@@ -1,0 +1,282 @@
+package io.callauth.attempts;
+
+import io.agroal.api.AgroalDataSource;
+import io.callauth.common.EmbeddedPostgresConfigSource;
+import io.callauth.common.MutableClock;
+import io.callauth.provider.callpass.CallPassEmulatorResource;
+import io.callauth.verification.Api;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * The ingester on a real Redis Stream and a real PostgreSQL: consumers racing, redelivery, a consumer that dies
+ * holding entries, PostgreSQL stopped and started mid-run, trimming, partitions ahead and retention behind.
+ */
+@QuarkusTest
+@QuarkusTestResource(CallPassEmulatorResource.class)
+class AttemptIngesterTest {
+
+    @Inject
+    AttemptLog log;
+    @Inject
+    AttemptIngester ingester;
+    @Inject
+    AttemptArchive archive;
+    @Inject
+    AgroalDataSource db;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    MutableClock clock;
+
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void setUp() {
+        clock.reset();
+        CallPassEmulatorResource.emulator().reset();
+        drain();
+    }
+
+    @AfterEach
+    void tearDown() {
+        clock.reset();
+        redis.execute("DEL", "ca:expiry:cursor");
+    }
+
+    /** leaves nothing of earlier tests unarchived or held */
+    private void drain() {
+        AttemptIngester.Run r;
+        int rounds = 0;
+        do {
+            r = ingester.consumer("drain", Duration.ZERO).run();
+            assertThat(r.failed()).isFalse();
+        } while (r.read() > 0 && ++rounds < 100);
+    }
+
+    private List<String> append(String app, String type, int n) {
+        List<Uni<Void>> all = new ArrayList<>();
+        long now = clock.millis();
+        for (int i = 0; i < n; i++) {
+            all.add(log.append(new AttemptRecord(now + i % 1000, type, "vf_" + app + "_" + i, "+79160000" + (100 + i % 900),
+                    "RU", "79160000", "callpass", "flashcall", null, null, null, "test", "203.0.113.5", "ua", app, "d")));
+        }
+        for (int i = 0; i < all.size(); i += 500) {
+            Uni.join().all(all.subList(i, Math.min(all.size(), i + 500))).andFailFast().await().indefinitely();
+        }
+        return newestIds(n);
+    }
+
+    private List<String> newestIds(int n) {
+        return log.newest("+", n).await().indefinitely().stream().map(AttemptLog.Entry::id).toList();
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long archived(String app) throws Exception {
+        return count("SELECT count(*) FROM attempts WHERE app_id = '" + app + "'");
+    }
+
+    private long distinctArchived(String app) throws Exception {
+        return count("SELECT count(DISTINCT id) FROM attempts WHERE app_id = '" + app + "'");
+    }
+
+    private long rolledUpStarts(String app) throws Exception {
+        return count("SELECT coalesce(sum(started), 0) FROM attempt_rollups WHERE dim = 'appId' AND value = '" + app + "'");
+    }
+
+    private long pending() {
+        var p = redis.execute("XPENDING", AttemptLog.STREAM, AttemptIngester.GROUP);
+        return p.get(0).toLong();
+    }
+
+    @Test
+    void twoIngestersRacingNeverInsertARecordTwice() throws Exception {
+        String app = "race-" + run;
+        append(app, "started", 3000);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<Integer>> racers = List.of(() -> drainAs("a"), () -> drainAs("b"));
+            int read = 0;
+            for (Future<Integer> f : pool.invokeAll(racers)) {
+                read += f.get();
+            }
+            assertThat(read).isGreaterThanOrEqualTo(3000);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(archived(app)).isEqualTo(3000);
+        assertThat(distinctArchived(app)).isEqualTo(3000);
+        assertThat(rolledUpStarts(app)).isEqualTo(3000);
+        assertThat(count("SELECT count(*) FROM attempt_verifications WHERE verification_id LIKE 'vf_" + app + "%'"))
+                .isEqualTo(3000);
+
+        // a redelivery of the whole batch (a claim racing a slow consumer) adds nothing, rollups included
+        List<AttemptLog.Entry> again = log.after("0-0", 100_000).await().indefinitely().stream()
+                .filter(e -> app.equals(e.record().appId())).toList();
+        if (again.isEmpty()) { // trimmed already: rebuild the same entries from the archive's ids
+            throw new AssertionError("the stream was trimmed past the reaper's hold");
+        }
+        AttemptArchive.Stored s = archive.store(again);
+        assertThat(s.inserted()).isZero();
+        assertThat(s.duplicates()).isEqualTo(again.size());
+        assertThat(archived(app)).isEqualTo(3000);
+        assertThat(rolledUpStarts(app)).isEqualTo(3000);
+    }
+
+    private int drainAs(String name) {
+        AttemptIngester.Consumer c = ingester.consumer(name + "-" + run, Duration.ofHours(1));
+        int read = 0;
+        for (int i = 0; i < 50; i++) {
+            AttemptIngester.Run r = c.run();
+            assertThat(r.failed()).isFalse();
+            if (r.read() == 0) {
+                break;
+            }
+            read += r.read();
+        }
+        return read;
+    }
+
+    @Test
+    void entriesOfAConsumerThatDiedAreClaimedByAnotherAfterTheIdleTime() throws Exception {
+        String app = "dead-" + run;
+        append(app, "started", 50);
+        // a replica reads a batch and dies before its transaction
+        redis.execute("XREADGROUP", "GROUP", AttemptIngester.GROUP, "dead-" + run, "COUNT", "1000", "STREAMS",
+                AttemptLog.STREAM, ">");
+        assertThat(pending()).isEqualTo(50);
+
+        // not idle long enough: another consumer leaves them alone
+        AttemptIngester.Run early = ingester.consumer("patient-" + run, Duration.ofHours(1)).run();
+        assertThat(early.claimed()).isZero();
+        assertThat(archived(app)).isZero();
+        // trimming never drops what is held unacknowledged
+        redis.execute("SET", "ca:expiry:cursor", newestIds(1).get(0));
+        ingester.trim();
+        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isEqualTo(50);
+
+        AttemptIngester.Run r = ingester.consumer("heir-" + run, Duration.ZERO).run();
+        assertThat(r.claimed()).isEqualTo(50);
+        assertThat(archived(app)).isEqualTo(50);
+        assertThat(pending()).isZero();
+        // all acknowledged and the expiry sweep past them: the stream is trimmed behind
+        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isZero();
+    }
+
+    @Test
+    void theStreamKeepsWhatTheExpirySweepStillNeeds() {
+        append("hold-" + run, "started", 20);
+        List<String> ids = newestIds(20); // newest first
+        // the sweep has read up to the 10th oldest of them: the newer ten stay after the ingester's trim
+        redis.execute("SET", "ca:expiry:cursor", ids.get(10));
+        drain();
+        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isEqualTo(10);
+        redis.execute("SET", "ca:expiry:cursor", ids.get(0));
+        ingester.trim();
+        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isZero();
+    }
+
+    @Test
+    void postgresStoppedAndStartedAgainLosesNothing() throws Exception {
+        String app = "outage-" + run;
+        append(app, "started", 100);
+        EmbeddedPostgresConfigSource.stop();
+        try {
+            AttemptIngester.Run down = ingester.own().run();
+            assertThat(down.failed()).isTrue();
+            assertThat(ingester.status().archiveReachable()).isFalse();
+            // verifications go on, their records wait in Redis
+            String phone = Api.newPhone();
+            Api.verify().body("{\"phone\":\"" + phone + "\",\"context\":{\"appId\":\"" + app + "\"}}")
+                    .post("/v1/verifications").then().statusCode(201);
+            assertThat(ingester.own().run().failed()).isTrue();
+            // readiness warns, never DOWN
+            RestAssured.get("/q/health/ready").then().statusCode(200)
+                    .body(containsString("PostgreSQL cannot be reached"));
+            // the fraud API says what is wrong, with a retry hint
+            Api.as(Api.FRAUD_KEY).get("/v1/attempts?appId=" + app).then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("code", org.hamcrest.Matchers.equalTo("archive_unavailable")).header("Retry-After", "10");
+        } finally {
+            EmbeddedPostgresConfigSource.restart();
+        }
+        // the pool's connections died with the server: a few rounds may fail before a fresh one is made
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !ingester.own().run().failed());
+        assertThat(ingester.status().archiveReachable()).isTrue();
+        assertThat(archived(app)).isEqualTo(102); // 100 + started and call_placed of the verification
+        assertThat(distinctArchived(app)).isEqualTo(102);
+        assertThat(rolledUpStarts(app)).isEqualTo(101);
+        assertThat(pending()).isZero();
+    }
+
+    @Test
+    void partitionsAreCreatedAheadAndDroppedBehindByTheClock() throws Exception {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        archive.createAhead();
+        assertThat(archive.partitions()).contains(today.minusDays(1), today, today.plusDays(1), today.plusDays(3));
+
+        // 40 days later: new days ahead, the old ones past the 30 days' retention dropped whole
+        clock.advance(Duration.ofDays(40));
+        LocalDate later = today.plusDays(40);
+        archive.createAhead();
+        // while another replica runs retention, this one does nothing
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + AttemptArchive.RETENTION_LOCK + ")");
+                assertThat(archive.enforceRetention().ran()).isFalse();
+            }
+            c.rollback();
+        }
+        AttemptArchive.Retained r = archive.enforceRetention();
+        assertThat(r.ran()).isTrue();
+        assertThat(r.droppedDays()).contains(today.minusDays(1), today, today.plusDays(3));
+        assertThat(archive.partitions()).doesNotContain(today, today.plusDays(3))
+                .contains(later.minusDays(1), later, later.plusDays(3));
+        assertThat(archive.partitions()).allMatch(d -> !d.isBefore(later.minusDays(30)));
+
+        // a record that reaches the archive after its retention passed is not kept (its day is gone)
+        AttemptLog.Entry old = new AttemptLog.Entry("1-0", new AttemptRecord(clock.millis() - Duration.ofDays(31).toMillis(),
+                "started", "vf_old", null, null, null, null, null, null, null, null, null, null, null, "old-" + run, null));
+        assertThat(archive.store(List.of(old)).tooOld()).isEqualTo(1);
+
+        // back to today: its partition is made again on demand
+        clock.reset();
+        String app = "again-" + run;
+        append(app, "started", 3);
+        drain();
+        assertThat(archived(app)).isEqualTo(3);
+    }
+}
