@@ -18,6 +18,8 @@ public class EmbeddedRedisConfigSource implements ConfigSource {
 
     static final String HOSTS = "quarkus.redis.hosts";
     private static volatile String url;
+    private static RedisServer server;
+    private static int port;
 
     @Override
     public Set<String> getPropertyNames() {
@@ -54,22 +56,16 @@ public class EmbeddedRedisConfigSource implements ConfigSource {
     /** Starts (once per JVM) an embedded redis-server and answers its URL. */
     public static synchronized String ensureStarted() {
         if (url == null) {
-            int port = freePort();
+            port = freePort();
             try {
-                RedisServer server = RedisServer.newRedisServer()
+                server = RedisServer.newRedisServer()
                         .port(port)
                         .bind("127.0.0.1")
                         .setting("save \"\"")
                         .setting("appendonly no")
                         .build();
                 server.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        server.stop();
-                    } catch (IOException ignored) {
-                        // the process goes with the JVM anyway
-                    }
-                }, "embedded-redis-stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedRedisConfigSource::stop, "embedded-redis-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start embedded redis-server on port " + port, e);
             }
@@ -77,6 +73,31 @@ public class EmbeddedRedisConfigSource implements ConfigSource {
             System.out.println("callauth: embedded redis-server started at " + url);
         }
         return url;
+    }
+
+    /** Stops the server (tests of a Redis outage); {@link #restart()} starts a new one, empty, on the same port. */
+    public static synchronized void stop() {
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (IOException ignored) {
+                // going away anyway
+            }
+            server = null;
+        }
+    }
+
+    public static synchronized void restart() {
+        if (url == null || server != null) {
+            return;
+        }
+        try {
+            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
+                    .setting("appendonly no").build();
+            server.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart the embedded redis-server on port " + port, e);
+        }
     }
 
     private static int freePort() {

@@ -18,6 +18,19 @@ public class ProblemMapper {
 
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private final StorageOutage outage;
+
+    public ProblemMapper(StorageOutage outage) {
+        this.outage = outage;
+    }
+
+    /** the first request served after a Redis outage ends it (one volatile read otherwise) */
+    @org.jboss.resteasy.reactive.server.ServerResponseFilter
+    public void served(jakarta.ws.rs.container.ContainerResponseContext response) {
+        if (outage.ongoing() && response.getStatus() < 500) {
+            outage.served();
+        }
+    }
 
     @ServerExceptionMapper
     public Response apiProblem(ApiProblem p) {
@@ -62,6 +75,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable t) {
+        if (StorageOutage.isOutage(t)) {
+            outage.failed(t);
+            return build(503, "storage_unavailable", "the verification store (Redis) cannot be reached; try again shortly",
+                    Map.of(), StorageOutage.RETRY_AFTER_SECONDS);
+        }
         String incident = Ids.random("inc_", 6);
         LOG.errorf(t, "unexpected failure, incident %s", incident);
         return build(500, "internal_error", "internal error (incident " + incident + ")", Map.of("incident", incident), null);

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile("\\+?[0-9(][0-9() .\\-]*");
     private final String defaultRegion;
 
     public PhoneNumbers(@ConfigProperty(name = "callauth.phone.default-region", defaultValue = "RU") String defaultRegion) {
@@ -25,9 +26,12 @@ public class PhoneNumbers {
         if (raw == null || raw.isBlank()) {
             throw ApiProblem.invalidRequest("phone is required");
         }
-        String s = raw.trim();
-        if (s.length() > 32 || !s.matches("[0-9+()\\-. ]+")) {
-            throw new ApiProblem(400, "invalid_phone", "phone may hold only digits, spaces, + ( ) - .");
+        String s = raw.strip();
+        // one optional leading +, then digits and the usual separators, starting with a digit or "(": no "++7…",
+        // no "-7…", no control characters (String.trim would quietly drop a trailing NUL)
+        if (s.length() > 32 || !SHAPE.matcher(s).matches() || raw.chars().anyMatch(Character::isISOControl)) {
+            throw new ApiProblem(400, "invalid_phone",
+                    "phone must be an optional + followed by digits, spaces and ( ) - . only");
         }
         Phonenumber.PhoneNumber parsed = parse(s);
         if (parsed == null || !UTIL.isValidNumber(parsed)) {

@@ -222,7 +222,7 @@ class AttemptIngesterTest {
                     .post("/v1/verifications").then().statusCode(201);
             assertThat(ingester.own().run().failed()).isTrue();
             // readiness warns, never DOWN
-            RestAssured.get("/q/health/ready").then().statusCode(200)
+            io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(200)
                     .body(containsString("PostgreSQL cannot be reached"));
             // the fraud API says what is wrong, with a retry hint
             Api.as(Api.FRAUD_KEY).get("/v1/attempts?appId=" + app).then().statusCode(503)

@@ -48,7 +48,7 @@ class ArchiveIT {
         b = PackagedApp.start(env);
         for (PackagedApp app : List.of(a, b)) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+                    assertThat(RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").statusCode()).isEqualTo(200));
         }
     }
 
@@ -119,7 +119,7 @@ class ArchiveIT {
             for (int i = 0; i < 10; i++) {
                 start(i % 2 == 0 ? a : b);
             }
-            RestAssured.given().baseUri(a.url()).get("/q/health/ready").then().statusCode(200);
+            RestAssured.given().baseUri(a.managementUrl()).get("/q/health/ready").then().statusCode(200);
             RestAssured.given().baseUri(a.url()).header("Authorization", "Bearer fraud-key").get("/v1/attempts")
                     .then().statusCode(503);
         } finally {

@@ -62,7 +62,7 @@ class ChainIT {
         app = PackagedApp.start(env);
         yunhu.callbacksTo(app.url() + "/callbacks/yunhu/yh-callback-secret");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+                assertThat(RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").statusCode()).isEqualTo(200));
     }
 
     @AfterAll

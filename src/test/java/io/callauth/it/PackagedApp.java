@@ -14,11 +14,13 @@ final class PackagedApp implements AutoCloseable {
 
     final Process process;
     final int port;
+    final int managementPort;
     final Path log;
 
-    private PackagedApp(Process process, int port, Path log) {
+    private PackagedApp(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -34,9 +36,11 @@ final class PackagedApp implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("CALLAUTH_") || k.startsWith("QUARKUS_"));
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        int management = freePort();
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
         Path log = Files.createTempFile("callauth-it-", ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new PackagedApp(pb.start(), port, log);
+        return new PackagedApp(pb.start(), port, management, log);
     }
 
     String output() {
@@ -49,6 +53,11 @@ final class PackagedApp implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** health, metrics and OpenAPI: the management interface */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     @Override

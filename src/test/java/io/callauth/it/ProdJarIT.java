@@ -66,7 +66,7 @@ class ProdJarIT {
         callpass.pollsBeforeFinal(1).finalResult("NO_ANSWER");
         try (PackagedApp app = PackagedApp.start(env())) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+                    assertThat(RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").statusCode()).isEqualTo(200));
             String id = RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
                     .contentType(ContentType.JSON).body("{\"phone\":\"8 916 555-01-23\"}")
                     .post("/v1/verifications").then().statusCode(201).body("provider", equalTo("callpass"))
@@ -82,6 +82,13 @@ class ProdJarIT {
                     .post("/v1/verifications/" + id + "/check").then().statusCode(200)
                     .body("valid", equalTo(true)).body("status", equalTo("approved"));
             RestAssured.given().baseUri(app.url()).get("/sandbox").then().statusCode(404);
+            // operations on the management port only; Swagger UI off in prod unless enabled
+            for (String path : java.util.List.of("/q/metrics", "/q/openapi", "/q/health/ready", "/q/swagger-ui/")) {
+                RestAssured.given().baseUri(app.url()).get(path).then().statusCode(404);
+            }
+            RestAssured.given().baseUri(app.managementUrl()).get("/q/metrics").then().statusCode(200);
+            RestAssured.given().baseUri(app.managementUrl()).get("/q/openapi").then().statusCode(200);
+            RestAssured.given().baseUri(app.managementUrl()).get("/q/swagger-ui/").then().statusCode(404);
             assertThat(app.output()).contains("Profile prod activated").doesNotContain("79165550123")
                     .doesNotContain(TOKEN);
         }

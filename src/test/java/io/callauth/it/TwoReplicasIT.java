@@ -46,7 +46,7 @@ class TwoReplicasIT {
         b = PackagedApp.start(env);
         for (PackagedApp app : List.of(a, b)) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(RestAssured.given().baseUri(app.url()).get("/q/health/ready").statusCode()).isEqualTo(200));
+                    assertThat(RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").statusCode()).isEqualTo(200));
         }
     }
 

@@ -110,7 +110,7 @@ class FallbackTest {
         String id = startExpectingSandbox(phone);
         assertThat(callpass.requestCount()).as("an open circuit sends nothing").isEqualTo(before);
         assertFellBackPromptly(id, "circuit_open");
-        RestAssured.get("/q/health/ready").then().body(org.hamcrest.Matchers.containsString("circuit=open"));
+        io.callauth.common.Management.given().get("/q/health/ready").then().body(org.hamcrest.Matchers.containsString("circuit=open"));
     }
 
     @Test

@@ -29,7 +29,8 @@ class PhoneNumbersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"12345", "+7 916 123", "not a phone", "+999 123 456 789", "+7 916 123-45-67 ext 5",
-            "791612345678901234567890"})
+            "791612345678901234567890", "++79161234567", "-79161234567", "+79161234567\u0000", "+7 916+123 45 67",
+            "7916\u00001234567", ".79161234567", "+-79161234567"})
     void anythingElseIsInvalidPhone(String raw) {
         assertThatThrownBy(() -> phones.normalise(raw)).isInstanceOf(ApiProblem.class)
                 .satisfies(e -> assertThat(((ApiProblem) e).code()).isEqualTo("invalid_phone"));

@@ -117,6 +117,19 @@ class VerificationApiTest {
     }
 
     @Test
+    void aCodeThatIsNotDigitsSpendsNoTry() {
+        String phone = newPhone();
+        String id = startId(phone);
+        for (String bad : List.of("\\u0000", " ", "\\t", "12\\u00003", "１２３４", "12a4", "-123")) {
+            verify().body("{\"code\":\"" + bad + "\"}").post("/v1/verifications/" + id + "/check").then()
+                    .statusCode(400).contentType("application/problem+json").body("code", equalTo("invalid_request"));
+        }
+        assertThat(Api.view(id)).containsEntry("attemptsLeft", 5).containsEntry("status", "pending");
+        // whitespace around the digits is forgiven
+        check(id, " " + codeOf(phone) + " ").statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
     void apiKeysAreRequiredAndCarryRoles() {
         RestAssured.given().contentType(ContentType.JSON).body("{\"phone\":\"+79161234567\"}").post("/v1/verifications")
                 .then().statusCode(401).header("WWW-Authenticate", "Bearer").body("code", equalTo("unauthorized"));
@@ -304,11 +317,15 @@ class VerificationApiTest {
     @Test
     void operationsEndpoints() {
         startId(newPhone());
-        RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("Redis"))
+        io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(200).body(containsString("\"redis\""))
                 .body(containsString("providers")).body(containsString("circuit"));
-        RestAssured.get("/q/metrics").then().statusCode(200)
+        io.callauth.common.Management.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("callauth_verifications_started_total"))
                 .body(containsString("provider_request_seconds"));
-        RestAssured.get("/q/openapi").then().statusCode(200).body(containsString("/v1/verifications"));
+        io.callauth.common.Management.given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/verifications"));
+        // none of it on the API port
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+            RestAssured.get(path).then().statusCode(404);
+        }
     }
 }
