@@ -6,6 +6,7 @@ import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +44,7 @@ public class CallTracker {
     private final ObjectMapper json;
     private final String instance = Ids.random("", 4);
     private final AtomicLong claims = new AtomicLong();
+    private final Pacer pacer = new Pacer();
 
     public CallTracker(ReactiveRedisDataSource redis, ProviderChain chain, CallOutcomes outcomes, TrackingConfig config,
                        Clock clock, ObjectMapper json) {
@@ -78,18 +82,30 @@ public class CallTracker {
                 ? drain(maxRounds - 1).map(m -> n + m) : Uni.createFrom().item(n));
     }
 
-    /** One round: claim due calls with this replica's token, poll each, settle each. Answers the calls handled. */
+    /**
+     * One round: claim due calls with this replica's token, poll each, settle each. Answers the calls handled. Polls
+     * of one provider run at most {@code max-concurrent-polls} at a time; past half the lease the round stops polling
+     * (the rest are rescheduled, never left to a lease that expires under them).
+     */
     public Uni<Integer> runOnce() {
         String token = claimToken();
+        long roundEnds = System.nanoTime() + config.lease().toNanos() / 2;
         return claim(token, config.batchSize()).chain(jobs -> {
             if (jobs.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            List<Uni<Void>> work = new ArrayList<>();
+            Map<String, List<TrackedCall>> byProvider = new LinkedHashMap<>();
             for (TrackedCall job : jobs) {
-                work.add(handle(job, token));
+                byProvider.computeIfAbsent(job.provider(), p -> new ArrayList<>()).add(job);
             }
-            return Uni.join().all(work).andCollectFailures().replaceWith(jobs.size());
+            List<Uni<Void>> lanes = new ArrayList<>();
+            for (List<TrackedCall> lane : byProvider.values()) {
+                lanes.add(Multi.createFrom().iterable(lane)
+                        .onItem().transformToUni(job -> handle(job, token, roundEnds))
+                        .merge(config.maxConcurrentPolls())
+                        .collect().last().replaceWithVoid());
+            }
+            return Uni.join().all(lanes).andCollectFailures().replaceWith(jobs.size());
         });
     }
 
@@ -109,14 +125,22 @@ public class CallTracker {
         return COMPLETE.call(redis, KEYS, List.of(callRef, token, Long.toString(nextDue))).map(r -> r.toLong() == 1L);
     }
 
-    private Uni<Void> handle(TrackedCall job, String token) {
+    private Uni<Void> handle(TrackedCall job, String token, long roundEnds) {
         CallProvider provider = chain.byName(job.provider()).orElse(null);
-        Uni<CallProgress> progress = provider == null
-                ? Uni.createFrom().item(new CallProgress(CallStatus.FAILED, "provider no longer configured"))
-                : provider.poll(job).onFailure().recoverWithItem(t -> {
-                    LOG.debugf("poll of %s at %s failed: %s", job.callRef(), job.provider(), t.getMessage());
-                    return CallProgress.calling();
-                });
+        Uni<CallProgress> progress;
+        if (provider == null) {
+            progress = Uni.createFrom().item(new CallProgress(CallStatus.FAILED, "provider no longer configured"));
+        } else if (System.nanoTime() > roundEnds) {
+            progress = Uni.createFrom().item(NOT_POLLED);
+        } else {
+            progress = provider.poll(job)
+                    .invoke(() -> pacer.succeeded(job.provider()))
+                    .onFailure().recoverWithItem(t -> {
+                        pacer.failed(job.provider());
+                        LOG.debugf("poll of %s at %s failed: %s", job.callRef(), job.provider(), t.getMessage());
+                        return NOT_POLLED;
+                    });
+        }
         return progress.chain(p -> {
             long now = clock.millis();
             if (p.status().isFinal()) {
@@ -124,15 +148,42 @@ public class CallTracker {
                         .chain(() -> complete(job.callRef(), token, -1));
             }
             if (now >= job.deadline()) {
+                // no outcome by the ring timeout (polls failing included): the provider's documented default decides
                 CallStatus atTimeout = provider == null ? CallStatus.NOT_DELIVERED : provider.statusAtRingTimeout();
                 return outcomes.report(job.callRef(), atTimeout, "ring_timeout")
                         .chain(() -> complete(job.callRef(), token, -1));
             }
-            return complete(job.callRef(), token, Math.min(now + config.pollInterval().toMillis(), job.deadline()));
+            // a provider whose polls fail is asked less often (still until the deadline, never dropped)
+            long wait = config.pollInterval().toMillis() * pacer.factor(job.provider());
+            return complete(job.callRef(), token, Math.min(now + wait, job.deadline()));
         }).replaceWithVoid().onFailure().recoverWithUni(t -> {
             LOG.warnf("tracking %s failed, it is due again after its lease: %s", job.callRef(), t.toString());
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /** a poll that did not happen or failed: no news, the call is still ringing as far as we know */
+    private static final CallProgress NOT_POLLED = CallProgress.calling();
+
+    /**
+     * Per provider, how much longer than the poll interval to wait after polls fail: doubling with each failure in a
+     * row up to 8×, back to 1× at the first success. Pacing only (a replica's own view), nothing that must be shared.
+     */
+    static final class Pacer {
+        private final java.util.concurrent.ConcurrentHashMap<String, Integer> streaks = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void failed(String provider) {
+            streaks.merge(provider, 1, (a, b) -> Math.min(a + b, 10));
+        }
+
+        void succeeded(String provider) {
+            streaks.remove(provider);
+        }
+
+        long factor(String provider) {
+            int streak = streaks.getOrDefault(provider, 0);
+            return 1L << Math.min(streak, 3);
+        }
     }
 
     private List<TrackedCall> jobs(Response r) {

@@ -11,15 +11,20 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
 /**
- * A provider client's circuit breaker and request metrics. Errors, timeouts and 5xx count as failures; a refusal
+ * A provider client's circuit breakers and request metrics. Errors, timeouts and 5xx count as failures; a refusal
  * (the provider answered and said no) does not, a busy destination is no reason to stop calling others. An open
  * circuit fails at once with {@link ProviderException.Reason#CIRCUIT_OPEN}, which the chain treats like an error.
+ * <p>
+ * Placing calls ({@link #call}) and reading about them ({@link #read}: status polls, call records, recordings) have
+ * separate circuits: a burst of slow polls must never shut the door on new starts. Readiness and the chain look at
+ * the placing circuit only.
  */
 public final class ProviderGuard {
 
     private final String provider;
     private final String circuitName;
     private final TypedGuard<Uni<Object>> guard;
+    private final TypedGuard<Uni<Object>> readGuard;
     private final ProviderMetrics metrics;
     /** outcomes of the last {@link #WINDOW} requests of this replica: true = success (refusals count as success) */
     private final java.util.ArrayDeque<Boolean> recent = new java.util.ArrayDeque<>();
@@ -30,11 +35,16 @@ public final class ProviderGuard {
         // unique per guard: a replica has one client per provider, tests build more
         this.circuitName = "provider-" + provider + "-" + Integer.toHexString(System.identityHashCode(this));
         this.metrics = metrics;
-        this.guard = TypedGuard.create(new TypeLiteral<Uni<Object>>() {
+        this.guard = circuit(circuitName, config);
+        this.readGuard = circuit(circuitName + "-read", config);
+    }
+
+    private static TypedGuard<Uni<Object>> circuit(String name, ProvidersConfig.Circuit config) {
+        return TypedGuard.create(new TypeLiteral<Uni<Object>>() {
                 })
-                .withDescription(circuitName)
+                .withDescription(name)
                 .withCircuitBreaker()
-                .name(circuitName)
+                .name(name)
                 .requestVolumeThreshold(config.requestVolume())
                 .failureRatio(config.failureRatio())
                 .delay(config.delay().toMillis(), ChronoUnit.MILLIS)
@@ -42,6 +52,18 @@ public final class ProviderGuard {
                 .when(t -> !(t instanceof ProviderException pe) || pe.reason() != ProviderException.Reason.REFUSED)
                 .done()
                 .build();
+    }
+
+    /**
+     * Runs one read (a status poll, a call record, a recording) under the read circuit, timed and counted as
+     * {@code operation}. Its failures never open the placing circuit.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Uni<T> read(String operation, Supplier<Uni<T>> request) {
+        Uni<T> guarded = (Uni<T>) readGuard.get(() -> (Uni<Object>) request.get())
+                .onFailure(CircuitBreakerOpenException.class).transform(t ->
+                        new ProviderException(provider, ProviderException.Reason.CIRCUIT_OPEN, "read circuit open"));
+        return metrics.timed(provider, operation, guarded);
     }
 
     /** Runs one provider request under the circuit breaker, timed and counted as {@code operation}. */
@@ -72,5 +94,10 @@ public final class ProviderGuard {
 
     public CircuitBreakerState state() {
         return CircuitBreakerMaintenance.get().currentState(circuitName);
+    }
+
+    /** the read circuit's state (polls, records) */
+    public CircuitBreakerState readState() {
+        return CircuitBreakerMaintenance.get().currentState(circuitName + "-read");
     }
 }

@@ -42,10 +42,29 @@ public class ProvidersHealth implements AsyncHealthCheck {
             boolean any = false;
             for (Map.Entry<String, Map<String, Object>> e : entries) {
                 any |= Boolean.TRUE.equals(e.getValue().get("usable"));
-                b.withData(e.getKey(), e.getValue().toString());
+                b.withData(e.getKey(), words(e.getValue()));
             }
             return b.status(any).build();
         });
+    }
+
+    /** one provider's state in plain words, e.g. "usable; circuit closed; polls circuit open; success ratio 0.98" */
+    static String words(Map<String, Object> d) {
+        List<String> parts = new ArrayList<>();
+        parts.add(Boolean.TRUE.equals(d.get("usable")) ? "usable" : "not usable");
+        if (d.containsKey("circuit")) {
+            parts.add("circuit " + d.get("circuit").toString().replace('_', ' '));
+        }
+        if (d.containsKey("readCircuit") && !"closed".equals(d.get("readCircuit"))) {
+            parts.add("polls circuit " + d.get("readCircuit").toString().replace('_', ' '));
+        }
+        if (d.containsKey("successRatio")) {
+            parts.add("success ratio " + d.get("successRatio"));
+        }
+        if (d.containsKey("login")) {
+            parts.add("login " + d.get("login"));
+        }
+        return String.join("; ", parts);
     }
 
     private Uni<Map.Entry<String, Map<String, Object>>> describe(CallProvider p) {
@@ -54,6 +73,7 @@ public class ProvidersHealth implements AsyncHealthCheck {
         p.guard().ifPresent(g -> {
             String state = g.state().name().toLowerCase();
             d.put("circuit", state);
+            d.put("readCircuit", g.readState().name().toLowerCase());
             usable[0] &= !state.equals("open");
             g.successRatio().ifPresent(r -> d.put("successRatio", Math.round(r * 100) / 100.0));
         });

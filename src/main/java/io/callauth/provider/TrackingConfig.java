@@ -23,6 +23,10 @@ public interface TrackingConfig {
     @WithDefault("50")
     int batchSize();
 
+    /** polls of one provider in flight at once, per replica: a slow provider is not flooded */
+    @WithDefault("16")
+    int maxConcurrentPolls();
+
     /** tracking ends at the ring timeout plus this */
     @WithDefault("5S")
     Duration grace();

@@ -110,7 +110,31 @@ class FallbackTest {
         String id = startExpectingSandbox(phone);
         assertThat(callpass.requestCount()).as("an open circuit sends nothing").isEqualTo(before);
         assertFellBackPromptly(id, "circuit_open");
-        io.callauth.common.Management.given().get("/q/health/ready").then().body(org.hamcrest.Matchers.containsString("circuit=open"));
+        io.callauth.common.Management.given().get("/q/health/ready").then().body(org.hamcrest.Matchers.containsString("not usable; circuit open"));
+    }
+
+    @Test
+    void slowPollsNeverShutTheDoorOnStartsAndTheirCallsAreStillDecided() {
+        // CallPass places calls at once but answers status polls after 2 s, beyond the 500 ms request timeout
+        callpass.delayStatus(Duration.ofSeconds(2));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(Api.start(newPhone()).statusCode(201).body("provider", equalTo("callpass")).extract().path("id"));
+        }
+        clock.advance(Duration.ofSeconds(2));
+        tracker.runOnce().await().indefinitely(); // six polls time out: the read circuit opens
+        // the placing circuit is another one: new starts still go to CallPass, never 503 providers_unavailable
+        for (int i = 0; i < 3; i++) {
+            Api.start(newPhone()).statusCode(201).body("provider", equalTo("callpass"));
+        }
+        io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("circuit closed"));
+        // the calls whose polls failed are followed to their ring timeout and decided then, not dropped
+        io.callauth.provider.Tracking.run(tracker, clock, Duration.ofSeconds(40), Duration.ofSeconds(2));
+        for (String id : ids) {
+            assertThat(events(id)).extracting(e -> e.get("type")).contains("call_outcome");
+            verify().get("/v1/verifications/" + id).then().body("provider", equalTo("sandbox"));
+        }
     }
 
     @Test

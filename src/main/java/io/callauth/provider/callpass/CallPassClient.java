@@ -109,7 +109,7 @@ public class CallPassClient implements CallProvider {
         // v1 has no status method of its own; its calls are final when placed, but a v1 answer of "success" is
         // followed up through v2.0
         String version = config.apiVersion().equals("v1") ? "v2" : config.apiVersion();
-        return guard.call("get-call-password-status", () -> api()
+        return guard.read("get-call-password-status", () -> api()
                 .status(path(version), bearer(), call.providerCallId())
                 .onFailure().transform(CallPassClient::failure)
                 .map(this::progress));

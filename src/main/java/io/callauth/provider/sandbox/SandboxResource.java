@@ -11,11 +11,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** The simulated phone's incoming calls: a page for people, JSON for scripts. Dev and test builds only. */
+/**
+ * The simulated phone's incoming calls: a page for people, JSON for scripts. Dev and test builds only, and never in
+ * the OpenAPI document.
+ */
 @Path("/sandbox")
 @UnlessBuildProfile("prod")
 public class SandboxResource {
@@ -31,6 +35,7 @@ public class SandboxResource {
     @GET
     @Path("/calls")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true)
     public Uni<List<JsonNode>> calls(@QueryParam("phone") String phone) {
         return redis.execute("LRANGE", SandboxProvider.CALLS, "0", "-1").map(r -> {
             List<JsonNode> out = new ArrayList<>();
@@ -58,6 +63,7 @@ public class SandboxResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @Operation(hidden = true)
     public String page() {
         return """
                 <!doctype html>

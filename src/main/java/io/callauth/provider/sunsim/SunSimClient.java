@@ -115,7 +115,7 @@ public class SunSimClient extends ClickToCallProvider {
         q.put("isCallRecord", 0);
         q.putNull("isRead");
         String body = q.toString();
-        return guard.call("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
+        return guard.read("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
             JsonNode result = checkEnvelope(answer, Reason.ERROR);
             for (JsonNode row : result.path("rowset")) {
                 String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
@@ -136,7 +136,7 @@ public class SunSimClient extends ClickToCallProvider {
 
     /** getcallrecordfile: the recording (mp3) of a call, Base64, for the fraud console */
     public Uni<Recording> recording(String recordFileId) {
-        return guard.call("getcallrecordfile", () -> authorized(access -> api().callRecordFile(access, recordFileId))
+        return guard.read("getcallrecordfile", () -> authorized(access -> api().callRecordFile(access, recordFileId))
                 .map(answer -> {
                     JsonNode r = checkEnvelope(answer, Reason.ERROR);
                     return new Recording(r.path("file_NAME").asText(null), r.path("fileContent").asText(null));
@@ -148,7 +148,7 @@ public class SunSimClient extends ClickToCallProvider {
 
     /** getrequestresultbyhash: the stored result of an earlier request, as the provider answered it */
     public Uni<JsonNode> requestResult(String requestHash) {
-        return guard.call("getrequestresultbyhash", () -> authorized(access -> api().requestResultByHash(access, requestHash))
+        return guard.read("getrequestresultbyhash", () -> authorized(access -> api().requestResultByHash(access, requestHash))
                 .map(answer -> parse(answer)));
     }
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Set;
  * so the path carries a secret, compared in constant time; a wrong or missing secret is a plain 404. Callbacks are
  * idempotent (the first final status of a call wins, repeats change nothing); a {@code customuuid} we do not know
  * (another system on the same account, an old call) is answered 200 and logged, so Yunhu does not retry it.
+ * Not in the published OpenAPI document: no client of ours calls it, and its path holds a secret.
  */
 @Path("/callbacks/yunhu/{secret}")
 @Consumes(MediaType.WILDCARD)
@@ -48,6 +50,7 @@ public class YunhuCallbacks {
 
     @POST
     @Path("/status")
+    @Operation(hidden = true)
     public Uni<Map<String, Object>> status(@PathParam("secret") String secret, String body) {
         JsonNode n = read(secret, body);
         Optional<YunhuEvents.Outcome> outcome = YunhuEvents.outgoing(n)
@@ -57,6 +60,7 @@ public class YunhuCallbacks {
 
     @POST
     @Path("/cdr")
+    @Operation(hidden = true)
     public Uni<Map<String, Object>> cdr(@PathParam("secret") String secret, String body) {
         JsonNode n = read(secret, body);
         Optional<YunhuEvents.Outcome> outcome = YunhuEvents.outgoing(n)

@@ -124,7 +124,7 @@ public class YunhuClient extends ClickToCallProvider {
 
     /** GetRecodeFile: a download link of a call's recording (kept 3 months), for the fraud console */
     public Uni<Recording> recording(String fileName) {
-        return guard.call("getrecodefile", () -> authorized("App.Sip_Cdr.GetRecodeFile", Map.of("filename", fileName)))
+        return guard.read("getrecodefile", () -> authorized("App.Sip_Cdr.GetRecodeFile", Map.of("filename", fileName)))
                 .map(data -> new Recording(data.path("result").path("downurl").asText(null),
                         data.path("result").path("expiredtime").asText(null)));
     }
@@ -140,7 +140,7 @@ public class YunhuClient extends ClickToCallProvider {
         form.put("syncflag", Integer.toString(syncFlag));
         form.put("currentpage", Integer.toString(page));
         form.put("itemsperpage", Integer.toString(perPage));
-        return guard.call("getbill", () -> authorized("App.Sip_Cdr.GetBill", form)).map(data -> data.path("result"));
+        return guard.read("getbill", () -> authorized("App.Sip_Cdr.GetBill", form)).map(data -> data.path("result"));
     }
 
     // ------------------------------------------------------------------ envelope and tokens

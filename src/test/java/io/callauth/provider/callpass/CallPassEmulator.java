@@ -220,8 +220,17 @@ public final class CallPassEmulator implements AutoCloseable {
                 b.syncRing, field));
     }
 
+    /** Delays get-call-password-status answers only (a provider slow to tell, quick to place); sticky until reset. */
+    public CallPassEmulator delayStatus(Duration d) {
+        statusDelay = d;
+        return this;
+    }
+
+    private volatile Duration statusDelay = Duration.ZERO;
+
     /** Back to the defaults; forgets every call (their callids become unknown), poll count, header and request. */
     public void reset() {
+        statusDelay = Duration.ZERO;
         behaviour.set(Behaviour.DEFAULTS);
         synchronized (calls) {
             calls.clear();
@@ -317,6 +326,9 @@ public final class CallPassEmulator implements AutoCloseable {
         }
         String version = "v" + m.group(1);
         boolean start = m.group(2).equals("start-call-password");
+        if (!start && !statusDelay.isZero() && !pause(statusDelay)) {
+            return;
+        }
         if (!"POST".equals(ex.getRequestMethod())) {
             ex.getResponseHeaders().set("Allow", "POST");
             send(ex, 405, error("method not allowed"));
