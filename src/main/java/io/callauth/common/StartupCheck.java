@@ -1,30 +1,48 @@
 package io.callauth.common;
 
-import io.callauth.provider.CallProvider;
-import io.callauth.provider.ProviderChain;
+import io.callauth.provider.ProviderSettings;
+import io.callauth.provider.ProvidersConfig;
 import io.callauth.security.ApiKeys;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses to start with a message naming every missing or wrong property: code secret, API keys, Redis, and the
- * settings of each provider in the chain. The sandbox provider does not exist in the prod build at all.
+ * The first thing the application does: find every missing or wrong property (code secret, API keys, Redis,
+ * PostgreSQL, the chain, the settings of each provider in it) from the configuration alone, before any client is
+ * built, and report them all at once. In prod the report is printed once, as a list with the environment variable
+ * of each, with no stack trace, and the process exits with status 1. In dev and test it fails the start with the
+ * same list. The sandbox provider does not exist in the prod build at all.
  */
 public class StartupCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
-    void onStart(@Observes StartupEvent event, ProviderChain chain, ApiKeys keys) {
-        List<String> problems = problems(chain, keys, LaunchMode.current());
+    void onStart(@Observes @Priority(1) StartupEvent event, @Any Instance<ProviderSettings> settings,
+                 ProvidersConfig providers, ApiKeys keys) {
+        List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
+        List<String> problems = problems(chain, byName(settings), keys, LaunchMode.current());
         if (!problems.isEmpty()) {
-            String msg = "callauth cannot start:\n  - " + String.join("\n  - ", problems);
+            String msg = report(problems);
+            if (LaunchMode.current() == LaunchMode.NORMAL) {
+                // one report, no stack trace, exit status 1: nothing else has started yet
+                System.err.println(msg);
+                System.err.flush();
+                System.out.flush();
+                Runtime.getRuntime().halt(1);
+            }
             LOG.error(msg);
             throw new IllegalStateException(msg);
         }
@@ -37,16 +55,31 @@ public class StartupCheck {
                      dev API key (verify + fraud):  %s
                        curl -H 'Authorization: Bearer %s' ...
                      simulated phone: http://localhost:8080/sandbox
-                    ==================================================================""", chain.names(), key, key);
+                    ==================================================================""", chain, key, key);
         }
     }
 
-    static List<String> problems(ProviderChain chain, ApiKeys keys, LaunchMode mode) {
+    static String report(List<String> problems) {
+        return "callauth cannot start; set these properties (environment variables in parentheses):\n  - "
+                + String.join("\n  - ", problems);
+    }
+
+    private static Map<String, ProviderSettings> byName(Instance<ProviderSettings> settings) {
+        Map<String, ProviderSettings> m = new LinkedHashMap<>();
+        for (ProviderSettings s : settings) {
+            m.put(s.name(), s);
+        }
+        return m;
+    }
+
+    static List<String> problems(List<String> chain, Map<String, ProviderSettings> settings, ApiKeys keys,
+                                 LaunchMode mode) {
         List<String> problems = new ArrayList<>();
         var config = ConfigProvider.getConfig();
         Optional<String> secret = config.getOptionalValue("callauth.code-secret", String.class);
         if (secret.filter(s -> !s.isBlank()).isEmpty()) {
-            problems.add("callauth.code-secret (CALLAUTH_CODE_SECRET) is required: the HMAC key of stored codes");
+            problems.add("callauth.code-secret (CALLAUTH_CODE_SECRET) is required: the HMAC key of stored codes, "
+                    + "at least 32 random characters");
         } else if (secret.get().length() < 32) {
             problems.add("callauth.code-secret (CALLAUTH_CODE_SECRET) must be at least 32 characters");
         }
@@ -57,8 +90,8 @@ public class StartupCheck {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
-        if (mode == LaunchMode.NORMAL
-                && config.getOptionalValue("quarkus.redis.hosts", String.class).filter(s -> !s.isBlank()).isEmpty()) {
+        if (mode == LaunchMode.NORMAL && config.getOptionalValue("quarkus.redis.hosts", String.class)
+                .filter(s -> !s.isBlank()).isEmpty()) {
             problems.add("quarkus.redis.hosts (QUARKUS_REDIS_HOSTS) is required, e.g. redis://redis:6379");
         }
         if (mode == LaunchMode.NORMAL && config.getOptionalValue("quarkus.datasource.jdbc.url", String.class)
@@ -67,15 +100,19 @@ public class StartupCheck {
                     + "PostgreSQL, e.g. jdbc:postgresql://postgres:5432/callauth (with QUARKUS_DATASOURCE_USERNAME and "
                     + "QUARKUS_DATASOURCE_PASSWORD)");
         }
-        if (chain.names().isEmpty()) {
+        if (chain.isEmpty()) {
             problems.add("callauth.providers.chain (CALLAUTH_PROVIDERS_CHAIN) is required, e.g. callpass,yunhu,sunsim");
         }
-        for (String unknown : chain.unknown()) {
-            problems.add("callauth.providers.chain names '" + unknown + "', which is not a provider of this build"
-                    + (unknown.equals("sandbox") ? " (the sandbox exists only in dev and test)" : ""));
-        }
-        for (CallProvider p : chain.providers()) {
-            p.missingConfiguration().forEach(m -> problems.add("provider " + p.name() + ": " + m));
+        for (String name : chain) {
+            ProviderSettings s = settings.get(name);
+            if (s == null) {
+                problems.add("callauth.providers.chain (CALLAUTH_PROVIDERS_CHAIN) names '" + name
+                        + "', which is not a provider of this build"
+                        + (name.equals("sandbox") ? " (the sandbox exists only in dev and test)" : "")
+                        + "; known: " + String.join(", ", settings.keySet()));
+                continue;
+            }
+            s.problems().forEach(m -> problems.add("provider " + name + ": " + m));
         }
         return problems;
     }

@@ -61,13 +61,4 @@ public abstract class ClickToCallProvider implements CallProvider {
     public Optional<SharedToken> sessionToken() {
         return Optional.of(token);
     }
-
-    /** the startup check's line for an empty caller-ID pool */
-    protected void requireCallerIds(List<String> missing) {
-        if (callerIds.isEmpty()) {
-            String property = "callauth.providers." + name + ".caller-ids";
-            missing.add(property + " (" + ProviderHttp.envName(property) + "): without a caller-ID pool " + name
-                    + " cannot serve flash calls");
-        }
-    }
 }

@@ -102,10 +102,23 @@ class ProdJarIT {
         env.remove("QUARKUS_DATASOURCE_JDBC_URL");
         try (PackagedApp app = PackagedApp.start(env)) {
             assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
-            assertThat(app.process.exitValue()).isNotZero();
-            assertThat(app.output()).contains("callauth.code-secret").contains("CALLAUTH_CODE_SECRET")
+            assertThat(app.process.exitValue()).isEqualTo(1);
+            assertThat(app.output()).doesNotContain("\tat ").contains("callauth.code-secret").contains("CALLAUTH_CODE_SECRET")
                     .contains("callauth.providers.callpass.token")
                     .contains("quarkus.datasource.jdbc.url").contains("QUARKUS_DATASOURCE_JDBC_URL");
+        }
+    }
+
+    @Test
+    void withNoEnvironmentAtAllOneReportNamesEverythingAndNoStackTrace() throws Exception {
+        try (PackagedApp app = PackagedApp.start(Map.of())) {
+            assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
+            assertThat(app.process.exitValue()).isEqualTo(1);
+            String out = app.output();
+            assertThat(out).contains("QUARKUS_REDIS_HOSTS").contains("QUARKUS_DATASOURCE_JDBC_URL")
+                    .contains("CALLAUTH_CODE_SECRET").contains("CALLAUTH_API_KEYS").contains("CALLAUTH_PROVIDERS_CHAIN")
+                    .doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("WARN");
+            assertThat(out.split("callauth cannot start", -1)).as("printed once").hasSize(2);
         }
     }
 

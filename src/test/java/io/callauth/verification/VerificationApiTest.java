@@ -321,6 +321,8 @@ class VerificationApiTest {
                 .body(containsString("providers")).body(containsString("circuit"));
         io.callauth.common.Management.given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("callauth_verifications_started_total"))
+                .body(containsString("# HELP callauth_verifications_started verifications started"))
+                .body(containsString("# HELP callauth_attempts_backlog records in the Redis Stream"))
                 .body(containsString("provider_request_seconds"));
         io.callauth.common.Management.given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/verifications"));
         // none of it on the API port

@@ -34,7 +34,7 @@ import java.util.Set;
 public class CallPassClient implements CallProvider {
 
     static final String NAME = "callpass";
-    private static final Set<String> VERSIONS = Set.of("v1", "v2", "v3");
+    static final Set<String> VERSIONS = Set.of("v1", "v2", "v3");
 
     private final CallPassConfig config;
     private final ObjectMapper json;
@@ -67,16 +67,7 @@ public class CallPassClient implements CallProvider {
 
     @Override
     public List<String> missingConfiguration() {
-        List<String> missing = new ArrayList<>();
-        ProviderHttp.require(missing, config.url(), "callauth.providers.callpass.url");
-        ProviderHttp.require(missing, config.token(), "callauth.providers.callpass.token");
-        if (!VERSIONS.contains(config.apiVersion())) {
-            missing.add("callauth.providers.callpass.api-version must be v1, v2 or v3, not '" + config.apiVersion() + "'");
-        }
-        if (config.ringTimeout() < 2 || config.ringTimeout() > 99) {
-            missing.add("callauth.providers.callpass.ring-timeout must be 2..99 seconds");
-        }
-        return missing;
+        return CallPassSettings.problems(config);
     }
 
     @Override

@@ -70,18 +70,7 @@ public class RuntelClient extends ClickToCallProvider {
 
     @Override
     public List<String> missingConfiguration() {
-        List<String> missing = new ArrayList<>();
-        ProviderHttp.require(missing, config.url(), "callauth.providers.runtel.url");
-        ProviderHttp.require(missing, config.login(), "callauth.providers.runtel.login");
-        ProviderHttp.require(missing, config.password(), "callauth.providers.runtel.password");
-        requireCallerIds(missing);
-        if (!params.unknownPlaceholders().isEmpty()) {
-            missing.add("callauth.providers.runtel.call.params has unknown placeholders " + params.unknownPlaceholders());
-        }
-        if (!List.of("delivered", "not_delivered").contains(config.atRingTimeout().toLowerCase(java.util.Locale.ROOT))) {
-            missing.add("callauth.providers.runtel.at-ring-timeout must be delivered or not_delivered");
-        }
-        return missing;
+        return RuntelSettings.problems(config);
     }
 
     @Override

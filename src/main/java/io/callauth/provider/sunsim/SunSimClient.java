@@ -69,17 +69,7 @@ public class SunSimClient extends ClickToCallProvider {
 
     @Override
     public List<String> missingConfiguration() {
-        List<String> missing = new ArrayList<>();
-        ProviderHttp.require(missing, config.url(), "callauth.providers.sunsim.url");
-        ProviderHttp.require(missing, config.authorizationToken(), "callauth.providers.sunsim.authorization-token");
-        requireCallerIds(missing);
-        if (!callBody.unknownPlaceholders().isEmpty()) {
-            missing.add("callauth.providers.sunsim.call.body has unknown placeholders " + callBody.unknownPlaceholders());
-        }
-        if (!List.of("POST", "PUT").contains(config.call().method().toUpperCase())) {
-            missing.add("callauth.providers.sunsim.call.method must be POST or PUT");
-        }
-        return missing;
+        return SunSimSettings.problems(config);
     }
 
     @Override

@@ -80,26 +80,7 @@ public class YunhuClient extends ClickToCallProvider {
 
     @Override
     public List<String> missingConfiguration() {
-        List<String> missing = new ArrayList<>();
-        ProviderHttp.require(missing, config.url(), "callauth.providers.yunhu.url");
-        ProviderHttp.require(missing, config.appid(), "callauth.providers.yunhu.appid");
-        ProviderHttp.require(missing, config.accesskey(), "callauth.providers.yunhu.accesskey");
-        ProviderHttp.require(missing, config.callbackSecret(), "callauth.providers.yunhu.callback-secret");
-        if (config.callbackSecret().filter(secret -> !secret.isBlank() && secret.length() < 16).isPresent()) {
-            // the path secret is the callbacks' only authentication: it must not be guessable
-            missing.add("callauth.providers.yunhu.callback-secret must be at least 16 characters");
-        }
-        if (extensions.isEmpty()) {
-            missing.add("callauth.providers.yunhu.extnumber (CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER)");
-        }
-        requireCallerIds(missing);
-        if (!List.of("makecall", "doublecall").contains(config.method().toLowerCase())) {
-            missing.add("callauth.providers.yunhu.method must be MakeCall or DoubleCall");
-        }
-        if (!dial.unknownPlaceholders().isEmpty()) {
-            missing.add("callauth.providers.yunhu.dial-format has unknown placeholders " + dial.unknownPlaceholders());
-        }
-        return missing;
+        return YunhuSettings.problems(config);
     }
 
     @Override
