@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Bearer API keys on the public API. {@code /v1/attempts} needs the fraud role, everything else under {@code /v1}
- * the verify role. The authenticated key travels in the request context as {@link #KEY}.
+ * Bearer API keys on the public API. The fraud team's paths ({@code /v1/attempts}, {@code /v1/rules},
+ * {@code /v1/calls/…}, {@code /v1/verifications/{id}/calls}) need the fraud role, everything else under {@code /v1}
+ * the verify role. The console signs in with a fraud key into its own session (not through this filter). The authenticated key travels in the request context as {@link #KEY}.
  */
 public class ApiKeyFilter {
 
@@ -45,8 +46,12 @@ public class ApiKeyFilter {
         return Optional.empty();
     }
 
+    /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
+    private static final java.util.regex.Pattern FRAUD_PATHS =
+            java.util.regex.Pattern.compile("/v1/(attempts|rules|calls)(/.*)?|/v1/verifications/[^/]+/calls/?");
+
     static Role requiredRole(String path) {
-        if (path.startsWith("/v1/attempts") || path.startsWith("/console/api")) {
+        if (FRAUD_PATHS.matcher(path).matches()) {
             return Role.FRAUD;
         }
         if (path.startsWith("/v1/")) {

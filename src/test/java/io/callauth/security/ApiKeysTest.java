@@ -39,6 +39,13 @@ class ApiKeysTest {
     void rolesByPath() {
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications")).isEqualTo(Role.VERIFY);
         assertThat(ApiKeyFilter.requiredRole("/v1/attempts/summary")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/attempts")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/rules")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/rules/r_1")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/calls/vf_1.abc/recording")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/check")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/attemptsx")).isEqualTo(Role.VERIFY);
         assertThat(ApiKeyFilter.requiredRole("/q/health")).isNull();
     }
 }
