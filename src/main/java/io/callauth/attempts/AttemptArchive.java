@@ -294,6 +294,10 @@ public class AttemptArchive {
                 case "refused" -> {
                     counter = 4;
                     rule = r.rule() != null ? r.rule() : r.reason() != null ? r.reason() : "unknown";
+                    if ("monitor".equals(r.outcome())) {
+                        // a rule in monitor mode: what it would have refused, under its own key (nothing was refused)
+                        rule = rule + " (monitor)";
+                    }
                 }
                 default -> {
                     continue;
@@ -465,7 +469,16 @@ public class AttemptArchive {
     // ---------------------------------------------------------------- queries
 
     /** a page: the records and the cursor of the next one (null on the last page) */
-    public record Page(List<Attempt> items, String next) {
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AttemptPage",
+            description = "One page of the attempt log, newest first")
+    public record Page(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+                    description = "At most `limit` records")
+            List<Attempt> items,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, nullable = true,
+                    description = "The `cursor` of the next page (with the same filters); null on the last page",
+                    examples = "YTE6MTc2NDU2NjQwMzUxMToxNzY0NTY2NDAzNTExLTA")
+            String next) {
     }
 
     /** Newest first, {@code limit} at most; keyset paging on (at, id). */

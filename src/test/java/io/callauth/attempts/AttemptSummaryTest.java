@@ -83,6 +83,8 @@ class AttemptSummaryTest {
             append(h.plusSeconds(100 + i), "refused", null, "RU", "79160000", null, null, "rate_limited", "destination", "A");
         }
         append(h1.plusSeconds(100), "refused", null, null, null, null, null, "invalid_phone", null, null);
+        // a rule in monitor mode would have refused one start in hour H: shown apart, it refused nothing
+        append(h.plusSeconds(200), "refused", null, "RU", "79160000", null, "monitor", "rule", "rule:r_mon", "A");
         // outside the window: not counted
         flow("vf_out" + run, H.minus(Duration.ofMinutes(1)), "RU", "79160000", "callpass", "A", 5, true);
         flow("vf_out2" + run, H.plus(Duration.ofHours(2)), "RU", "79160000", "callpass", "A", 5, true);
@@ -111,7 +113,8 @@ class AttemptSummaryTest {
         assertThat(s.getList("groups")).hasSize(3);
         assertThat(group(s, "RU")).containsEntry("started", 5).containsEntry("approved", 4)
                 .containsEntry("conversionRate", 0.8f).containsEntry("callsPlaced", 5).containsEntry("callsDelivered", 3)
-                .containsEntry("refusals", Map.of("destination", 3)).containsEntry("medianSecondsToApprove", 25.0f);
+                .containsEntry("refusals", Map.of("destination", 3, "rule:r_mon (monitor)", 1))
+                .containsEntry("medianSecondsToApprove", 25.0f);
         assertThat(group(s, "KZ")).containsEntry("started", 2).containsEntry("approved", 1)
                 .containsEntry("conversionRate", 0.5f).containsEntry("callsPlaced", 3).containsEntry("callsDelivered", 1)
                 .containsEntry("refusals", Map.of()).containsEntry("medianSecondsToApprove", 60.0f);
@@ -120,7 +123,7 @@ class AttemptSummaryTest {
         Map<String, Object> total = s.getMap("total");
         assertThat(total).containsEntry("started", 7).containsEntry("approved", 5)
                 .containsEntry("conversionRate", 0.7143f).containsEntry("callsPlaced", 8).containsEntry("callsDelivered", 4)
-                .containsEntry("refusals", Map.of("destination", 3, "invalid_phone", 1))
+                .containsEntry("refusals", Map.of("destination", 3, "invalid_phone", 1, "rule:r_mon (monitor)", 1))
                 .containsEntry("medianSecondsToApprove", 30.0f);
     }
 
@@ -130,7 +133,7 @@ class AttemptSummaryTest {
         JsonPath s = summary(WINDOW + "&groupBy=hour");
         assertThat(s.getList("groups.key")).containsExactly(H.toString(), H.plus(Duration.ofHours(1)).toString());
         assertThat(group(s, H.toString())).containsEntry("started", 5).containsEntry("approved", 4)
-                .containsEntry("refusals", Map.of("destination", 3));
+                .containsEntry("refusals", Map.of("destination", 3, "rule:r_mon (monitor)", 1));
         assertThat(group(s, H.plus(Duration.ofHours(1)).toString())).containsEntry("started", 2)
                 .containsEntry("approved", 1).containsEntry("callsPlaced", 3)
                 .containsEntry("refusals", Map.of("invalid_phone", 1));
@@ -153,7 +156,7 @@ class AttemptSummaryTest {
                 .containsEntry("conversionRate", null);
         JsonPath x = summary(WINDOW + "&groupBy=prefix");
         assertThat(group(x, "79160000")).containsEntry("started", 3).containsEntry("approved", 3)
-                .containsEntry("refusals", Map.of("destination", 3));
+                .containsEntry("refusals", Map.of("destination", 3, "rule:r_mon (monitor)", 1));
         assertThat(group(x, "79160001")).containsEntry("started", 2).containsEntry("approved", 1)
                 .containsEntry("medianSecondsToApprove", 20.0f);
         JsonPath a = summary(WINDOW + "&groupBy=appId");
