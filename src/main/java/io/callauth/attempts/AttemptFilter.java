@@ -21,7 +21,7 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
     /** query parameter → column, for the filters that compare one column for equality */
     static final Map<String, String> COLUMNS = columns();
     static final Set<String> TYPES = Set.of("started", "refused", "call_placed", "call_failed", "call_outcome",
-            "fallback", "resend", "check", "approved", "canceled", "expired", "failed");
+            "fallback", "resend", "check", "approved", "canceled", "expired", "failed", "max_attempts_reached");
     static final Set<String> PARAMETERS = parameters();
 
     private static Map<String, String> columns() {

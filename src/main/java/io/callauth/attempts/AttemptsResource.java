@@ -2,6 +2,7 @@ package io.callauth.attempts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
+import io.callauth.openapi.OpenApiDoc;
 import io.callauth.verification.PhoneNumbers;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -13,6 +14,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
@@ -40,12 +48,19 @@ import java.util.TreeSet;
  * these methods run on worker threads (Quarkus REST's default for non-reactive return types).
  */
 @Path("/v1/attempts")
-@Tag(name = "attempts", description = "the fraud team's attempt archive")
-@SecurityRequirement(name = "apiKey")
+@Tag(name = OpenApiDoc.FRAUD_TEAM)
+@SecurityRequirement(name = OpenApiDoc.API_KEY)
+@APIResponse(responseCode = "400", ref = OpenApiDoc.BAD_REQUEST)
+@APIResponse(responseCode = "401", ref = OpenApiDoc.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = OpenApiDoc.FORBIDDEN)
+@APIResponse(responseCode = "500", ref = OpenApiDoc.INTERNAL_ERROR)
+@APIResponse(responseCode = "503", ref = OpenApiDoc.ARCHIVE_UNAVAILABLE)
 public class AttemptsResource {
 
     static final String NDJSON = "application/x-ndjson";
     static final String CSV = "text/csv";
+    private static final String COLUMN_LIST = "id, at, type, verificationId, phone, country, prefix, provider, "
+            + "channel, outcome, reason, rule, apiKey, ip, userAgent, appId, deviceId";
     private static final Logger LOG = Logger.getLogger(AttemptsResource.class);
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
@@ -66,7 +81,30 @@ public class AttemptsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The attempt log, newest first, filtered and paged with a cursor")
+    @Operation(operationId = "listAttempts",
+            summary = "Search the attempt log: records newest first, filtered, a page at a time",
+            description = "Filters combine (all must match); each is given at most once, and an unknown one is a "
+                    + "400. The next page: the same filters plus `cursor` = the previous page's `next`.")
+    @Parameter(ref = OpenApiDoc.FROM)
+    @Parameter(ref = OpenApiDoc.TO)
+    @Parameter(ref = OpenApiDoc.TYPE)
+    @Parameter(ref = OpenApiDoc.PHONE)
+    @Parameter(ref = OpenApiDoc.IP)
+    @Parameter(ref = OpenApiDoc.APP_ID)
+    @Parameter(ref = OpenApiDoc.DEVICE_ID)
+    @Parameter(ref = OpenApiDoc.KEY_NAME)
+    @Parameter(ref = OpenApiDoc.PROVIDER)
+    @Parameter(ref = OpenApiDoc.COUNTRY)
+    @Parameter(ref = OpenApiDoc.OUTCOME)
+    @Parameter(ref = OpenApiDoc.VERIFICATION_ID)
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Records per page",
+            schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000",
+                    defaultValue = "100"))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "Where the previous page stopped: its `next`",
+            schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "200", description = "A page of records and the cursor of the next",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = AttemptArchive.Page.class)))
     public AttemptArchive.Page list(@Context UriInfo uri) {
         var query = uri.getQueryParameters();
         AttemptFilter filter = filter(query, Set.of());
@@ -77,7 +115,22 @@ public class AttemptsResource {
     @GET
     @Path("/summary")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Counts, conversion, refusals by rule and median time to approve, grouped")
+    @Operation(operationId = "summarizeAttempts",
+            summary = "Summarise a window: starts, approvals, conversion, calls, refusals by rule and the median time "
+                    + "to approve, per group",
+            description = "Read from hourly rollups: the window is widened to whole hours, at most 31 days. An "
+                    + "approval counts in the hour and group its verification started in.")
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "The window's start (ISO-8601); default: 7 days "
+            + "before `to`", schema = @Schema(type = SchemaType.STRING, format = "date-time",
+            examples = "2026-11-24T00:00:00Z"))
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "The window's end (ISO-8601); default: now",
+            schema = @Schema(type = SchemaType.STRING, format = "date-time", examples = "2026-12-01T00:00:00Z"))
+    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "What to group by",
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"provider", "country", "prefix", "appId",
+                    "hour", "day"}, defaultValue = "day"))
+    @APIResponse(responseCode = "200", description = "The window, the groups and the total",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Summary.class)))
     public Summary summary(@Context UriInfo uri) {
         var query = uri.getQueryParameters();
         for (var e : query.entrySet()) {
@@ -130,8 +183,34 @@ public class AttemptsResource {
     @GET
     @Path("/export")
     @Produces({CSV, NDJSON})
-    @Operation(summary = "Every matching record, newest first, streamed as CSV (Accept: text/csv) or NDJSON "
-            + "(Accept: application/x-ndjson); format=csv|ndjson does the same for links")
+    @Operation(operationId = "exportAttempts",
+            summary = "Export every matching record, newest first, streamed as CSV or NDJSON",
+            description = "The list's filters, without `limit` and `cursor`. `Accept: text/csv` (a header row, RFC "
+                    + "4180; a cell a spreadsheet would run as a formula is prefixed with `'`) or `Accept: "
+                    + "application/x-ndjson` (one `Attempt` per line); `format` does the same for a plain link.")
+    @Parameter(ref = OpenApiDoc.FROM)
+    @Parameter(ref = OpenApiDoc.TO)
+    @Parameter(ref = OpenApiDoc.TYPE)
+    @Parameter(ref = OpenApiDoc.PHONE)
+    @Parameter(ref = OpenApiDoc.IP)
+    @Parameter(ref = OpenApiDoc.APP_ID)
+    @Parameter(ref = OpenApiDoc.DEVICE_ID)
+    @Parameter(ref = OpenApiDoc.KEY_NAME)
+    @Parameter(ref = OpenApiDoc.PROVIDER)
+    @Parameter(ref = OpenApiDoc.COUNTRY)
+    @Parameter(ref = OpenApiDoc.OUTCOME)
+    @Parameter(ref = OpenApiDoc.VERIFICATION_ID)
+    @Parameter(name = "format", in = ParameterIn.QUERY, description = "`csv` or `ndjson`, instead of `Accept`",
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"csv", "ndjson"}))
+    @APIResponse(responseCode = "200", description = "The records, streamed",
+            headers = @Header(name = "Content-Disposition", description = "`attachment` with a file name",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = {
+                    @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING, format = "binary",
+                            description = "CSV with a header row: " + COLUMN_LIST)),
+                    @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING, format = "binary",
+                            description = "One `Attempt` as JSON per line"))})
+    @APIResponse(responseCode = "406", ref = OpenApiDoc.NOT_ACCEPTABLE)
     public Response export(@Context UriInfo uri, @HeaderParam("Accept") String accept) {
         var query = uri.getQueryParameters();
         AttemptFilter filter = filter(query, Set.of("format"));

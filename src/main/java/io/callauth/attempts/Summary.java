@@ -1,5 +1,7 @@
 package io.callauth.attempts;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -9,10 +11,43 @@ import java.util.Map;
  * total. Approvals count in the hour and dimensions their verification started in, so conversion is that of the
  * verifications started in the window.
  */
-public record Summary(Instant from, Instant to, String groupBy, List<Group> groups, Group total) {
+@Schema(name = "AttemptSummary", description = "Counts over a window, per group and in total")
+public record Summary(
+        @Schema(required = true, description = "The window's start (widened to a whole hour)")
+        Instant from,
+        @Schema(required = true, description = "The window's end, exclusive (widened to a whole hour)")
+        Instant to,
+        @Schema(required = true, description = "What the groups are", enumeration = {"provider", "country", "prefix",
+                "appId", "hour", "day"}, examples = "country")
+        String groupBy,
+        @Schema(required = true, description = "One per key, keys in order")
+        List<Group> groups,
+        @Schema(required = true, description = "All groups together (`key` is null)")
+        Group total) {
 
-    public record Group(String key, long started, long approved, Double conversionRate, long callsPlaced,
-                        long callsDelivered, Map<String, Long> refusals, Double medianSecondsToApprove) {
+    @Schema(name = "AttemptSummaryGroup", description = "The counts of one group")
+    public record Group(
+            @Schema(required = true, nullable = true, description = "The group's value (`hour`, `day`: the start, "
+                    + "an ISO-8601 instant in UTC); null for records without one, and in `total`", examples = "RU")
+            String key,
+            @Schema(required = true, description = "Verifications started")
+            long started,
+            @Schema(required = true, description = "Of those, approved")
+            long approved,
+            @Schema(required = true, nullable = true, description = "approved / started, 4 decimals; null when "
+                    + "nothing started", examples = "0.7461")
+            Double conversionRate,
+            @Schema(required = true, description = "Calls placed (by the provider that placed them)")
+            long callsPlaced,
+            @Schema(required = true, description = "Calls delivered")
+            long callsDelivered,
+            @Schema(required = true, description = "Refused starts and resends by rule (by reason where no rule "
+                    + "fired); what a rule in monitor mode would have refused is under `<rule> (monitor)` and was "
+                    + "not refused", examples = "{\"destination\": 41, \"prefix\": 350}")
+            Map<String, Long> refusals,
+            @Schema(required = true, nullable = true, description = "Median seconds from start to approval; null "
+                    + "when nothing was approved", examples = "14.5")
+            Double medianSecondsToApprove) {
 
         static Group of(String key, AttemptArchive.Counts c, Double median) {
             Double rate = c.started() == 0 ? null

@@ -14,8 +14,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A Lua script called by SHA: one round trip with EVALSHA; after a Redis restart or failover the script cache is
- * empty, so NOSCRIPT loads it once (SCRIPT LOAD) and retries. All keys of one call must share a hash tag.
+ * A Lua script called by SHA: one round trip with EVALSHA. After a Redis restart or failover the script cache is
+ * empty: NOSCRIPT falls back to EVAL with the source, which runs it at once and caches it on the node that owns the
+ * keys (on a Redis Cluster, a SCRIPT LOAD would go to whichever node the client picks, not necessarily that one).
+ * All keys of one call must share a hash tag.
  */
 public final class LuaScript {
 
@@ -60,8 +62,11 @@ public final class LuaScript {
         cmd.addAll(args);
         String[] argv = cmd.toArray(String[]::new);
         return redis.execute("EVALSHA", argv)
-                .onFailure(LuaScript::isNoScript).recoverWithUni(() ->
-                        redis.execute("SCRIPT", "LOAD", source).chain(() -> redis.execute("EVALSHA", argv)));
+                .onFailure(LuaScript::isNoScript).recoverWithUni(() -> {
+                    String[] eval = argv.clone();
+                    eval[0] = source;
+                    return redis.execute("EVAL", eval);
+                });
     }
 
     private static boolean isNoScript(Throwable t) {
