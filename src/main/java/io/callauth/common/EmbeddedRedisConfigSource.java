@@ -1,56 +1,28 @@
 package io.callauth.common;
 
-import io.quarkus.runtime.LaunchMode;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Dev mode and tests without {@code quarkus.redis.hosts}: start a real embedded redis-server on a free loopback port
  * and answer its URL. Lowest ordinal, so any configured value (properties, env, system property) wins. In prod
  * (launch mode NORMAL) it answers nothing and starts nothing: prod must be given Redis.
  */
-public class EmbeddedRedisConfigSource implements ConfigSource {
+public class EmbeddedRedisConfigSource extends EmbeddedServerConfigSource {
 
     static final String HOSTS = "quarkus.redis.hosts";
     private static volatile String url;
     private static RedisServer server;
     private static int port;
 
-    @Override
-    public Set<String> getPropertyNames() {
-        return Set.of();
+    public EmbeddedRedisConfigSource() {
+        super(HOSTS, "callauth-embedded-redis");
     }
 
     @Override
-    public Map<String, String> getProperties() {
-        return Map.of();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        if (!HOSTS.equals(propertyName)) {
-            return null;
-        }
-        LaunchMode mode = LaunchMode.current();
-        if (mode != LaunchMode.DEVELOPMENT && mode != LaunchMode.TEST) {
-            return null;
-        }
+    protected String startedUrl() {
         return ensureStarted();
-    }
-
-    @Override
-    public int getOrdinal() {
-        return 1;
-    }
-
-    @Override
-    public String getName() {
-        return "callauth-embedded-redis";
     }
 
     /** Starts (once per JVM) an embedded redis-server and answers its URL. */
@@ -97,15 +69,6 @@ public class EmbeddedRedisConfigSource implements ConfigSource {
             server.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot restart the embedded redis-server on port " + port, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -54,6 +54,10 @@ public class DestinationPolicy implements AbuseGuard {
         if (attempt.action() == Action.CHECK || attempt.phone() == null) {
             return Uni.createFrom().voidItem();
         }
+        if (attempt.verdicts() != null && attempt.verdicts().safeListed()) {
+            // the fraud team's allow rule (io.callauth.rules) safe-lists this number, range, address or app
+            return Uni.createFrom().voidItem();
+        }
         String region = attempt.phone().region();
         if (region == null || !allowedRegions.contains(region)) {
             return refuse("country_not_allowed", "geo_allowed_regions",

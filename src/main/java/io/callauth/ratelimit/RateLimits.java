@@ -56,7 +56,10 @@ public class RateLimits implements AbuseGuard {
             add(rules, checkIp, clientIp);
         } else {
             add(rules, destination, a.phone().e164());
-            add(rules, prefix, a.phone().prefix());
+            if (a.verdicts() == null || !a.verdicts().safeListed()) {
+                // an allow rule of the fraud team exempts from the prefix limit, never from the others
+                add(rules, prefix, a.phone().prefix());
+            }
             add(rules, ip, clientIp);
             add(rules, apiKey, a.apiKey());
         }

@@ -518,8 +518,23 @@ public class VerificationService implements CallOutcomes {
         for (AbuseGuard g : guards) {
             chainUni = chainUni.chain(() -> g.admit(attempt));
         }
-        return chainUni.onFailure(ApiProblem.class).call(t -> refused(new ApiKeyName(attempt.apiKey()), attempt.phone(),
-                attempt.context(), channel, attempt.verificationId(), (ApiProblem) t));
+        // what a monitor-mode rule would have refused is logged whether or not the attempt goes on
+        return chainUni.onItemOrFailure().call((ok, t) -> monitored(attempt, channel))
+                .onFailure(ApiProblem.class).call(t -> refused(new ApiKeyName(attempt.apiKey()), attempt.phone(),
+                        attempt.context(), channel, attempt.verificationId(), (ApiProblem) t));
+    }
+
+    /** one {@code refused} record with outcome {@code monitor} per monitor-mode refusal; nothing is refused */
+    private Uni<Void> monitored(AbuseGuard.Attempt attempt, String channel) {
+        Uni<Void> logged = Uni.createFrom().voidItem();
+        if (attempt.verdicts() == null) {
+            return logged;
+        }
+        for (ApiProblem p : attempt.verdicts().monitored()) {
+            logged = logged.chain(() -> refused(new ApiKeyName(attempt.apiKey()), attempt.phone(), attempt.context(),
+                    channel, attempt.verificationId(), p, "monitor"));
+        }
+        return logged;
     }
 
     private record ApiKeyName(String name) {
@@ -532,15 +547,23 @@ public class VerificationService implements CallOutcomes {
 
     private Uni<Void> refused(ApiKeyName key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
                               ApiProblem p) {
+        return refused(key, phone, ctx, channel, id, p, null);
+    }
+
+    /** {@code outcome}: null for a refusal, {@code monitor} for what a monitor-mode rule would have refused */
+    private Uni<Void> refused(ApiKeyName key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
+                              ApiProblem p, String outcome) {
         Object rule = p.extensions().get("rule");
         // the record's reason is the most precise one there is: a geo refusal says which (country_not_allowed,
         // number_type_premium_rate, ...), others give their problem code (invalid_phone, rate_limited, ...)
         Object why = p.extensions().get("reason");
         String reason = why == null ? p.code() : why.toString();
-        metrics.refused(rule == null ? p.code() : rule.toString());
+        if (outcome == null) {
+            metrics.refused(rule == null ? p.code() : rule.toString());
+        }
         ClientContext c = ctx == null ? ClientContext.EMPTY : ctx;
         return log(new AttemptRecord(clock.millis(), "refused", id, phone == null ? null : phone.e164(),
-                phone == null ? null : phone.region(), phone == null ? null : phone.prefix(), null, channel, null,
+                phone == null ? null : phone.region(), phone == null ? null : phone.prefix(), null, channel, outcome,
                 reason, rule == null ? null : rule.toString(), key.name(), c.ip(), c.userAgent(), c.appId(),
                 c.deviceId()));
     }

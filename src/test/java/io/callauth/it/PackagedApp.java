@@ -55,6 +55,15 @@ final class PackagedApp implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** waits (at most a minute) until readiness answers 200 on the management port */
+    PackagedApp awaitReady() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> io.restassured.RestAssured.given().baseUri(managementUrl()).get("/q/health/ready")
+                        .statusCode() == 200);
+        return this;
+    }
+
     /** health, metrics and OpenAPI: the management interface */
     String managementUrl() {
         return "http://127.0.0.1:" + managementPort;

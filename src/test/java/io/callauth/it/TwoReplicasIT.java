@@ -44,10 +44,8 @@ class TwoReplicasIT {
         env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
         a = PackagedApp.start(env);
         b = PackagedApp.start(env);
-        for (PackagedApp app : List.of(a, b)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").statusCode()).isEqualTo(200));
-        }
+        a.awaitReady();
+        b.awaitReady();
     }
 
     @AfterAll

@@ -1,0 +1,460 @@
+package io.callauth.rules;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.ApiProblem;
+import io.callauth.common.Ids;
+import io.callauth.common.LuaScript;
+import io.callauth.verification.AbuseGuard;
+import io.callauth.verification.PhoneNumbers;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The fraud team's runtime rules: the store in Redis, each replica's in-memory copy, and the Java API the console
+ * calls ({@link #create}, {@link #list}, {@link #delete}, {@link #audit}).
+ *
+ * <p>Redis keys (one hash tag, so every script's keys live on one Redis Cluster slot): {@code ca:{rules}:set} (rule
+ * id to JSON), {@code ca:{rules}:version} (incremented by every change, in the same script), {@code ca:{rules}:hits}
+ * (rule id to hit count, incremented by every replica) and {@code ca:{rules}:audit} (the audit trail, newest
+ * first, never trimmed: changes are rare).
+ *
+ * <p>Propagation: the start path reads only this replica's copy (a volatile reference; no Redis read). A Vert.x
+ * timer on every replica GETs the version every {@code callauth.rules.refresh-interval} (250 ms) and, only when it
+ * changed, reloads the rule set with one script call. A change made through a replica is applied there before the
+ * API answers; the others follow within one interval plus one reload.
+ */
+@ApplicationScoped
+public class Rules {
+
+    private static final Logger LOG = Logger.getLogger(Rules.class);
+
+    static final String SET = "ca:{rules}:set";
+    static final String VERSION = "ca:{rules}:version";
+    static final String HITS = "ca:{rules}:hits";
+    static final String AUDIT = "ca:{rules}:audit";
+    static final Set<String> FIELDS = Set.of("phone", "prefix", "country", "ip", "appId", "deviceId");
+    static final int MAX_REASON = 500;
+    static final int MAX_AUDIT = 1000;
+    public static final String SYSTEM = "system";
+
+    /** put a rule or delete one; both bump the version and append to the audit trail */
+    private static final LuaScript CHANGE = LuaScript.of("rules-change", """
+            -- KEYS: set, version, audit, hits; ARGV: op, id, rule json (put), audit json (put) or its head (del)
+            if ARGV[1] == 'put' then
+              redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+              redis.call('INCR', KEYS[2])
+              redis.call('LPUSH', KEYS[3], ARGV[4])
+              return 1
+            end
+            local old = redis.call('HGET', KEYS[1], ARGV[2])
+            if not old then
+              return false
+            end
+            redis.call('HDEL', KEYS[1], ARGV[2])
+            redis.call('HDEL', KEYS[4], ARGV[2])
+            redis.call('INCR', KEYS[2])
+            redis.call('LPUSH', KEYS[3], ARGV[4] .. old .. '}')
+            return old
+            """);
+
+    /** the version and the rule set, read together */
+    private static final LuaScript LOAD = LuaScript.of("rules-load", """
+            return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2])}
+            """);
+
+    /** the rule set and the hit counts, read together */
+    private static final LuaScript LIST = LuaScript.of("rules-list", """
+            return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+            """);
+
+    private static final LuaScript HIT = LuaScript.of("rules-hit", """
+            for _, id in ipairs(ARGV) do
+              redis.call('HINCRBY', KEYS[1], id, 1)
+            end
+            return #ARGV
+            """);
+
+    private final ReactiveRedisDataSource redis;
+    private final PhoneNumbers phones;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final RulesConfig config;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile Snapshot snapshot;
+    private volatile long timer = -1;
+
+    public Rules(ReactiveRedisDataSource redis, PhoneNumbers phones, ObjectMapper json, Clock clock, Vertx vertx,
+                 RulesConfig config) {
+        this.redis = redis;
+        this.phones = phones;
+        this.json = json;
+        this.clock = clock;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    // ---------------------------------------------------------------- the console's API
+
+    /** validates and stores a rule; 400 {@code invalid_request} (an ApiProblem) for a bad one */
+    public Uni<Rule> create(RuleRequest req, String actor) {
+        Rule rule;
+        try {
+            rule = validate(req, actor);
+        } catch (ApiProblem p) {
+            return Uni.createFrom().failure(p);
+        }
+        AuditEntry entry = new AuditEntry(rule.createdAt(), rule.createdBy(), "create", rule.id(), null, rule);
+        return CHANGE.call(redis, keys(), List.of("put", rule.id(), write(rule), write(entry)))
+                .invoke(() -> LOG.infof("rule %s created by %s: %s %s=%s (%s)", rule.id(), actor, rule.action(),
+                        rule.field(), rule.field().equals("phone") ? "…" : rule.value(), rule.mode()))
+                .chain(() -> refreshNow())
+                .replaceWith(rule.withHits(0));
+    }
+
+    /** the rules in force (expired ones left out), oldest first, with their hit counts */
+    public Uni<List<Rule>> list() {
+        return LIST.call(redis, List.of(SET, HITS), List.of()).map(r -> {
+            Map<String, String> hits = pairs(r.get(1));
+            long now = clock.millis();
+            return parseAll(pairs(r.get(0))).stream().filter(rule -> !rule.expiredAt(now))
+                    .map(rule -> rule.withHits(parseLong(hits.get(rule.id()))))
+                    .toList();
+        });
+    }
+
+    /** true when the rule existed and was removed */
+    public Uni<Boolean> delete(String id, String actor) {
+        return remove(id, actor, "delete");
+    }
+
+    /** the newest {@code limit} (1 to 1000) changes, newest first */
+    public Uni<List<AuditEntry>> audit(int limit) {
+        if (limit < 1 || limit > MAX_AUDIT) {
+            return Uni.createFrom().failure(ApiProblem.invalidRequest("limit must be 1 to " + MAX_AUDIT));
+        }
+        return redis.execute("LRANGE", AUDIT, "0", Integer.toString(limit - 1)).map(r -> {
+            List<AuditEntry> out = new ArrayList<>();
+            if (r != null) {
+                for (Response item : r) {
+                    try {
+                        out.add(json.readValue(item.toString(), AuditEntry.class));
+                    } catch (JsonProcessingException e) {
+                        LOG.warnf("unreadable rule audit entry skipped: %s", e.getOriginalMessage());
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private Uni<Boolean> remove(String id, String actor, String action) {
+        if (id == null || !id.matches("rl_[0-9a-f]{16}")) {
+            return Uni.createFrom().item(false);
+        }
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("at", clock.instant());
+        head.put("actor", actor);
+        head.put("action", action);
+        head.put("ruleId", id);
+        head.put("after", null);
+        String h = write(head);
+        String prefix = h.substring(0, h.length() - 1) + ",\"before\":";
+        return CHANGE.call(redis, keys(), List.of("del", id, "", prefix)).chain(r -> {
+            boolean removed = r != null && !r.toString().isEmpty();
+            if (removed) {
+                LOG.infof("rule %s %s by %s", id, action.equals("expire") ? "expired" : "deleted", actor);
+            }
+            return refreshNow().replaceWith(removed);
+        });
+    }
+
+    private static List<String> keys() {
+        return List.of(SET, VERSION, AUDIT, HITS);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    Rule validate(RuleRequest req, String actor) {
+        if (req == null) {
+            throw ApiProblem.invalidRequest("a JSON body with action, match, mode and reason is required");
+        }
+        if (!Rule.BLOCK.equals(req.action()) && !Rule.ALLOW.equals(req.action())) {
+            throw ApiProblem.invalidRequest("action must be block or allow");
+        }
+        if (!Rule.ENFORCE.equals(req.mode()) && !Rule.MONITOR.equals(req.mode())) {
+            throw ApiProblem.invalidRequest("mode must be enforce or monitor");
+        }
+        if (req.reason() == null || req.reason().isBlank()) {
+            throw ApiProblem.invalidRequest("reason is required");
+        }
+        if (req.reason().length() > MAX_REASON) {
+            throw ApiProblem.invalidRequest("reason is longer than " + MAX_REASON + " characters");
+        }
+        if (req.match() == null || req.match().size() != 1) {
+            throw ApiProblem.invalidRequest("match must have exactly one of phone, prefix, country, ip, appId, deviceId");
+        }
+        Map.Entry<String, Object> m = req.match().entrySet().iterator().next();
+        String field = m.getKey();
+        if (!FIELDS.contains(field)) {
+            throw ApiProblem.invalidRequest("match." + field + " is not a match field (phone, prefix, country, ip, "
+                    + "appId, deviceId)");
+        }
+        if (!(m.getValue() instanceof String raw) || raw.isBlank()) {
+            throw ApiProblem.invalidRequest("match." + field + " must be a non-empty string");
+        }
+        String value = switch (field) {
+            case "phone" -> {
+                try {
+                    yield phones.normalise(raw).e164();
+                } catch (ApiProblem p) {
+                    throw ApiProblem.invalidRequest("match.phone is not a phone number");
+                }
+            }
+            case "prefix" -> {
+                String p = raw.strip();
+                p = p.startsWith("+") ? p.substring(1) : p;
+                if (p.isEmpty() || p.length() > 15 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw ApiProblem.invalidRequest("match.prefix must be 1 to 15 digits of an E.164 number");
+                }
+                yield p;
+            }
+            case "country" -> {
+                String c = raw.strip();
+                if (c.length() != 2 || !c.chars().allMatch(ch -> (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
+                    throw ApiProblem.invalidRequest("match.country must be a two-letter ISO region, e.g. RU");
+                }
+                yield c.toUpperCase(Locale.ROOT);
+            }
+            case "ip" -> {
+                String ip = raw.strip();
+                if (IpRange.parse(ip).isEmpty()) {
+                    throw ApiProblem.invalidRequest("match.ip must be an IPv4 or IPv6 address or CIDR range");
+                }
+                yield ip;
+            }
+            default -> {
+                if (raw.length() > 128) {
+                    throw ApiProblem.invalidRequest("match." + field + " is longer than 128 characters");
+                }
+                yield raw;
+            }
+        };
+        Instant now = clock.instant();
+        Instant expiresAt = null;
+        if (req.expiresAt() != null) {
+            try {
+                expiresAt = Instant.parse(req.expiresAt());
+            } catch (DateTimeParseException e) {
+                throw ApiProblem.invalidRequest("expiresAt must be an ISO-8601 instant, e.g. 2026-12-31T00:00:00Z");
+            }
+            if (!expiresAt.isAfter(now)) {
+                throw ApiProblem.invalidRequest("expiresAt is not in the future");
+            }
+        }
+        return new Rule(Ids.random("rl_", 8), req.action(), Map.of(field, value), req.mode(), req.reason(),
+                expiresAt, now, actor == null || actor.isBlank() ? "unknown" : actor, null);
+    }
+
+    // ---------------------------------------------------------------- this replica's copy
+
+    /** the rule set as this replica knows it; loads it once if it never could before */
+    Uni<Snapshot> snapshot() {
+        Snapshot s = snapshot;
+        if (s != null) {
+            return Uni.createFrom().item(s);
+        }
+        return load().onFailure().recoverWithItem(t -> {
+            LOG.warnf("rules not loaded (%s): none enforced until they are", t.toString());
+            return Snapshot.EMPTY;
+        });
+    }
+
+    /** counts one hit for each rule, in Redis; a failure is logged, never holds up the start */
+    Uni<Void> hit(List<String> ids) {
+        return HIT.call(redis, List.of(HITS), ids).replaceWithVoid().onFailure().recoverWithUni(t -> {
+            LOG.debugf("rule hits not counted: %s", t.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** checks the version (one GET) and reloads when it changed; also expires what is past its expiresAt */
+    public Uni<Void> refresh() {
+        return redis.execute("GET", VERSION).chain(v -> {
+            long version = v == null ? 0 : parseLong(v.toString());
+            Snapshot s = snapshot;
+            Uni<Snapshot> current = s != null && s.version() == version ? Uni.createFrom().item(s) : load();
+            return current.chain(this::expire);
+        });
+    }
+
+    /** reload at once (after a change made here): read-your-writes on this replica */
+    private Uni<Void> refreshNow() {
+        return load().replaceWithVoid().onFailure().recoverWithUni(t -> {
+            LOG.warnf("rules not reloaded after a change (%s); the timer retries", t.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Snapshot> load() {
+        return LOAD.call(redis, List.of(VERSION, SET), List.of()).map(r -> {
+            long version = parseLong(r.get(0).toString());
+            Snapshot loaded = Snapshot.of(version, parseAll(pairs(r.get(1))));
+            synchronized (this) {
+                Snapshot s = snapshot;
+                if (s == null || s.version() <= version) {
+                    snapshot = loaded;
+                    return loaded;
+                }
+                return s;
+            }
+        });
+    }
+
+    /** removes (with an audit entry by {@value #SYSTEM}) the rules whose expiresAt passed; any replica may */
+    private Uni<Void> expire(Snapshot s) {
+        long now = clock.millis();
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (Compiled c : s.rules()) {
+            if (c.rule().expiredAt(now)) {
+                done = done.chain(() -> remove(c.rule().id(), SYSTEM, "expire").replaceWithVoid());
+            }
+        }
+        return done;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        long every = Math.max(50, config.refreshInterval().toMillis());
+        timer = vertx.setPeriodic(every, every, id -> {
+            if (!refreshing.compareAndSet(false, true)) {
+                return;
+            }
+            refresh().subscribe().with(ok -> refreshing.set(false), t -> {
+                refreshing.set(false);
+                LOG.debugf("rules refresh failed: %s", t.toString());
+            });
+        });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    // ---------------------------------------------------------------- parsing
+
+    private List<Rule> parseAll(Map<String, String> raw) {
+        List<Rule> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            try {
+                out.add(json.readValue(e.getValue(), Rule.class));
+            } catch (JsonProcessingException ex) {
+                LOG.warnf("unreadable rule %s skipped: %s", e.getKey(), ex.getOriginalMessage());
+            }
+        }
+        out.sort(Comparator.comparing(Rule::createdAt).thenComparing(Rule::id));
+        return out;
+    }
+
+    private static Map<String, String> pairs(Response r) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (r == null) {
+            return m;
+        }
+        for (int i = 0; i + 1 < r.size(); i += 2) {
+            m.put(r.get(i).toString(), r.get(i + 1).toString());
+        }
+        return m;
+    }
+
+    private static long parseLong(String s) {
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + o.getClass().getSimpleName(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- matching
+
+    /** a rule ready to match: an ip rule's range parsed once */
+    record Compiled(Rule rule, IpRange range) {
+
+        static Compiled of(Rule r) {
+            return new Compiled(r, r.field().equals("ip") ? IpRange.parse(r.value()).orElse(null) : null);
+        }
+
+        boolean matches(AbuseGuard.Attempt a) {
+            String v = rule.value();
+            return switch (rule.field()) {
+                case "phone" -> a.phone() != null && v.equals(a.phone().e164());
+                case "prefix" -> a.phone() != null && a.phone().e164().startsWith(v, 1);
+                case "country" -> a.phone() != null && v.equals(a.phone().region());
+                case "ip" -> range != null && a.context() != null && range.contains(a.context().ip());
+                case "appId" -> a.context() != null && v.equals(a.context().appId());
+                case "deviceId" -> a.context() != null && v.equals(a.context().deviceId());
+                default -> false;
+            };
+        }
+    }
+
+    /** one version of the rule set, immutable */
+    record Snapshot(long version, List<Compiled> rules) {
+        static final Snapshot EMPTY = new Snapshot(-1, List.of());
+
+        static Snapshot of(long version, List<Rule> rules) {
+            return new Snapshot(version, rules.stream().map(Compiled::of).toList());
+        }
+
+        /** the rules in force at {@code now} that match the attempt, oldest first */
+        List<Rule> matching(AbuseGuard.Attempt a, long now) {
+            List<Rule> out = null;
+            for (Compiled c : rules) {
+                if (!c.rule().expiredAt(now) && c.matches(a)) {
+                    if (out == null) {
+                        out = new ArrayList<>(2);
+                    }
+                    out.add(c.rule());
+                }
+            }
+            return out == null ? List.of() : out;
+        }
+
+        Optional<Rule> byId(String id) {
+            return rules.stream().map(Compiled::rule).filter(r -> r.id().equals(id)).findFirst();
+        }
+    }
+}
