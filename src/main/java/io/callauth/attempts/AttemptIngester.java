@@ -296,29 +296,38 @@ public class AttemptIngester {
         return Optional.of(floor);
     }
 
-    /** backlog, lag, buffer size, and the alert when the buffer nears buffer-max */
+    /**
+     * Backlog, lag, buffer size, and the alert when the buffer nears buffer-max: a handful of O(1) commands (the
+     * backlog is the group's pending count plus Redis 7's {@code lag}; on Redis 6, which has no lag, the stream length
+     * stands in as an upper bound).
+     */
     private void measure() {
         try {
             long len = redis.execute("XLEN", AttemptLog.STREAM).toLong();
             buffered.set(len);
-            Optional<String> floor = ackFloor();
-            long unarchived = 0;
-            long lag = 0;
-            if (floor.isPresent()) {
-                Response first = redis.execute("XRANGE", AttemptLog.STREAM, floor.get(), "+", "COUNT", "1");
-                if (first != null && first.size() > 0) {
-                    lag = Math.max(0, clock.millis() - AttemptLog.millisOf(first.get(0).get(0).toString()));
-                    // entries at or after the floor: counted exactly up to the warning level, which is all that matters
-                    Response some = redis.execute("XRANGE", AttemptLog.STREAM, floor.get(), "+", "COUNT",
-                            Long.toString(Math.min(config.ingest().warnBacklog(), 100_000)));
-                    unarchived = some == null ? 0 : some.size();
-                    if (unarchived >= Math.min(config.ingest().warnBacklog(), 100_000)) {
-                        unarchived = Math.max(unarchived, len); // past the level: the stream length bounds it
-                    }
+            long pending = 0;
+            Long undelivered = null;
+            String lastDelivered = null;
+            Response groups = redis.execute("XINFO", "GROUPS", AttemptLog.STREAM);
+            for (Response g : groups) {
+                if (GROUP.equals(field(g, "name"))) {
+                    pending = Long.parseLong(field(g, "pending"));
+                    lastDelivered = field(g, "last-delivered-id");
+                    String lag = field(g, "lag");
+                    undelivered = lag == null ? null : Long.valueOf(lag);
                 }
             }
-            backlog.set(unarchived);
-            lagMillis.set(lag);
+            long lagMillis = 0;
+            if (lastDelivered != null) {
+                Optional<String> floor = ackFloor();
+                Response first = floor.isEmpty() ? null
+                        : redis.execute("XRANGE", AttemptLog.STREAM, floor.get(), "+", "COUNT", "1");
+                if (first != null && first.size() > 0) {
+                    lagMillis = Math.max(0, clock.millis() - AttemptLog.millisOf(first.get(0).get(0).toString()));
+                }
+            }
+            backlog.set(lagMillis == 0 ? pending : pending + (undelivered != null ? undelivered : len));
+            lagMillis(lagMillis);
             boolean full = len >= (long) (config.bufferMax() * config.ingest().alertRatio());
             if (full && !bufferAlert) {
                 LOG.errorf("ALERT attempt buffer is %d of %d records (callauth.attempts.buffer-max): the archive is "
@@ -331,6 +340,10 @@ public class AttemptIngester {
         } catch (RuntimeException e) {
             LOG.debugf("attempt backlog not measured: %s", e.toString());
         }
+    }
+
+    private void lagMillis(long v) {
+        lagMillis.set(v);
     }
 
     private void failed(Exception e) {

@@ -68,15 +68,39 @@ public final class Api {
         return calls.get(0).get("code").toString();
     }
 
-    /** after a new call: the old code no longer passes (when the two differ), the new one does */
-    public static void codeReplaced(String id, String old, String fresh) {
-        if (!old.equals(fresh)) {
-            check(id, old).statusCode(200).body("valid", org.hamcrest.Matchers.equalTo(false));
+    /** a verification whose call was followed by a new one: the code of the old call and of the new */
+    public record Replaced(String id, String old, String fresh) {
+    }
+
+    /**
+     * Runs {@code scenario} (a fresh verification each time) until the new call's code differs from the old one, at most
+     * five times, then asserts the old code no longer passes and the new one does. Two random 4-digit codes match
+     * once in 10,000; five scenarios in a row whose codes all match mean the new call reuses the old code.
+     */
+    public static void codeReplaced(java.util.function.Supplier<Replaced> scenario) {
+        for (int i = 0; i < 5; i++) {
+            Replaced r = scenario.get();
+            if (!r.old().equals(r.fresh())) {
+                codeReplaced(r.id(), r.old(), r.fresh());
+                return;
+            }
         }
+        throw new AssertionError("five new calls in a row came with the code of the call before");
+    }
+
+    /** after a new call: the old code no longer passes, the new one does; the two codes must differ */
+    public static void codeReplaced(String id, String old, String fresh) {
+        if (old.equals(fresh)) {
+            throw new AssertionError("the new call's code " + fresh + " is the old one: cannot tell the old code is "
+                    + "dead; make them differ (CallPassEmulator.nextCodes, or codeReplaced(Supplier))");
+        }
+        check(id, old).statusCode(200).body("valid", org.hamcrest.Matchers.equalTo(false));
         check(id, fresh).statusCode(200).body("valid", org.hamcrest.Matchers.equalTo(true));
     }
 
+    /** a near miss: the code with only its last digit changed, so a check that ignores any digit is caught */
     public static String wrong(String code) {
-        return code.equals("0000") ? "1111" : "0000";
+        char last = code.charAt(code.length() - 1);
+        return code.substring(0, code.length() - 1) + (char) ('0' + (last - '0' + 1) % 10);
     }
 }

@@ -227,10 +227,23 @@ public final class CallPassEmulator implements AutoCloseable {
     }
 
     private volatile Duration statusDelay = Duration.ZERO;
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> nextDigits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** The 4-digit codes of the next calls placed, in order (random again once used up); forgotten by reset. */
+    public CallPassEmulator nextCodes(String... codes) {
+        for (String c : codes) {
+            if (!c.matches("[0-9]{4}")) {
+                throw new IllegalArgumentException("a code is 4 digits, not " + c);
+            }
+            nextDigits.add(c);
+        }
+        return this;
+    }
 
     /** Back to the defaults; forgets every call (their callids become unknown), poll count, header and request. */
     public void reset() {
         statusDelay = Duration.ZERO;
+        nextDigits.clear();
         behaviour.set(Behaviour.DEFAULTS);
         synchronized (calls) {
             calls.clear();
@@ -399,7 +412,9 @@ public final class CallPassEmulator implements AutoCloseable {
             case "v2" -> b.v2CodeField;
             default -> "phone";
         };
-        String digits = randomDigits(version.equals("v3") ? 7 : 4);
+        String scripted = nextDigits.poll();
+        String digits = scripted != null
+                ? randomDigits(version.equals("v3") ? 3 : 0) + scripted : randomDigits(version.equals("v3") ? 7 : 4);
         Call call = new Call(version, dn, timeout, async, callid, digits, Instant.now());
         CallState state = new CallState(call, b.finalResult, async ? b.pollsBeforeFinal : 0, !async);
         states.put(callid, state);
