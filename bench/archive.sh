@@ -212,7 +212,7 @@ EOF
 ingest_s=$("$PY" -c "print(max(0.001,$t_done-$t_ready))")
 say "CPU during ingest: app $("$PY" -c "print(round($app_cpu1-$app_cpu0,1))") s, PostgreSQL $("$PY" -c "print(round($pg_cpu1-$pg_cpu0,1))") s, Redis $("$PY" -c "print(round($redis_cpu1-$redis_cpu0,1))") s over $("$PY" -c "print(round($ingest_s,1))") s wall (2 cores = $("$PY" -c "print(round(2*$ingest_s,1))") core-s); per 1000 records: app $("$PY" -c "print(round(($app_cpu1-$app_cpu0)*1000/max(1,$archived),3))") s, PostgreSQL $("$PY" -c "print(round(($pg_cpu1-$pg_cpu0)*1000/max(1,$archived),3))") s"
 say "machine busy during ingest: $("$PY" -c "print(round($busy1-$busy0,1))") core-s, of which other processes (not the app, PostgreSQL or Redis): $("$PY" -c "print(round(($busy1-$busy0)-($app_cpu1-$app_cpu0)-($pg_cpu1-$pg_cpu0)-($redis_cpu1-$redis_cpu0),1))") core-s"
-say "Redis time per stream command during ingest (the ingester's XRANGE is its backlog measurement):"
+say "Redis time per stream command during ingest (XREADGROUP reads the batches, XRANGE finds the oldest unarchived entry):"
 redis-cli -p "$REDIS_PORT" info commandstats | grep -E '^cmdstat_x(readgroup|range|ack|trim|autoclaim|info|len|pending)' \
   | sed -E 's/^cmdstat_([^:]*):calls=([0-9]+),usec=([0-9]+),usec_per_call=([0-9.]+).*/  \1: \2 calls, \3 us total, \4 us per call/' | tee -a "$SUMMARY"
 psql -d callauth -c "CREATE SCHEMA IF NOT EXISTS bench; CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench"
