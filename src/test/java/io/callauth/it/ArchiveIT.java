@@ -52,11 +52,7 @@ class ArchiveIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, callpass}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        PackagedApp.closeAll(a, b, callpass);
     }
 
     private static String start(PackagedApp app) {

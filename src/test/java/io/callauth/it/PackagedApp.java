@@ -77,6 +77,15 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** closes what a test class started (replicas, emulators), skipping what never started */
+    static void closeAll(AutoCloseable... started) throws Exception {
+        for (AutoCloseable c : started) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

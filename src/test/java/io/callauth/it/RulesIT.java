@@ -42,11 +42,7 @@ class RulesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, callpass}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        PackagedApp.closeAll(a, b, callpass);
     }
 
     private static RequestSpecification fraud(PackagedApp app) {

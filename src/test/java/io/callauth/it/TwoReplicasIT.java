@@ -50,11 +50,7 @@ class TwoReplicasIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{a, b, callpass}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        PackagedApp.closeAll(a, b, callpass);
     }
 
     @BeforeEach
