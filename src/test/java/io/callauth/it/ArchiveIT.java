@@ -38,7 +38,9 @@ class ArchiveIT {
     @BeforeAll
     static void boot() throws Exception {
         callpass = CallPassEmulator.start(ProdJarIT.TOKEN);
-        Map<String, String> env = ProdJarIT.env(EmbeddedRedisConfigSource.ensureStarted(), callpass.url());
+        // its own Redis database: it kills a replica mid-call, and the calls it leaves in the tracker must not be
+        // followed by the next IT's app
+        Map<String, String> env = ProdJarIT.env(EmbeddedRedisConfigSource.ensureStarted() + "/2", callpass.url());
         env.put("CALLAUTH_API_KEYS", env.get("CALLAUTH_API_KEYS") + "," + FRAUD);
         env.put("CALLAUTH_ATTEMPTS_INGEST_CLAIM_IDLE", "3S");
         // 35 starts from one test client: the per-IP and per-range limits are not what this test is about
