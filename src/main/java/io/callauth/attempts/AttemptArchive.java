@@ -265,6 +265,8 @@ public class AttemptArchive {
      */
     private void rollups(Connection c, List<AttemptLog.Entry> fresh, Map<String, Cohort> cohorts) throws SQLException {
         TreeMap<RollupKey, long[]> sums = new TreeMap<>();
+        // the histogram rows: RollupKey's rule holds the rounded seconds
+        TreeMap<RollupKey, Long> times = new TreeMap<>();
         for (AttemptLog.Entry e : fresh) {
             AttemptRecord r = e.record();
             int counter;
@@ -308,7 +310,16 @@ public class AttemptArchive {
             for (int d = 0; d < DIMENSIONS.size(); d++) {
                 sums.computeIfAbsent(new RollupKey(hour, DIMENSIONS.get(d), values[d], rule), x -> new long[5])[counter]++;
             }
+            Cohort k = counter == 1 && r.verificationId() != null ? cohorts.get(r.verificationId()) : null;
+            if (k != null) {
+                // the time to approve, in the histogram of the start's hour and dimensions (as the approval counts)
+                String seconds = Integer.toString(ApprovalTimes.round((r.at() - k.startedAt()) / 1000.0));
+                for (int d = 0; d < DIMENSIONS.size(); d++) {
+                    times.merge(new RollupKey(hour, DIMENSIONS.get(d), values[d], seconds), 1L, Long::sum);
+                }
+            }
         }
+        approvalTimes(c, times);
         if (sums.isEmpty()) {
             return;
         }
@@ -344,6 +355,39 @@ public class AttemptArchive {
             for (int k = 0; k < 5; k++) {
                 ps.setArray(5 + k, c.createArrayOf("bigint", counts[k]));
             }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds approvals to the time-to-approve histograms, in the same sorted order as the rollups. */
+    private static void approvalTimes(Connection c, TreeMap<RollupKey, Long> times) throws SQLException {
+        if (times.isEmpty()) {
+            return;
+        }
+        int n = times.size();
+        Long[] hour = new Long[n];
+        Long[] count = new Long[n];
+        Integer[] seconds = new Integer[n];
+        String[] dim = new String[n], value = new String[n];
+        int i = 0;
+        for (var e : times.entrySet()) {
+            hour[i] = e.getKey().hour();
+            dim[i] = e.getKey().dim();
+            value[i] = e.getKey().value();
+            seconds[i] = Integer.parseInt(e.getKey().rule());
+            count[i] = e.getValue();
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO attempt_approval_times AS t (dim, hour, value, seconds, approved)
+                SELECT u.dim, timestamptz 'epoch' + u.h * interval '1 millisecond', u.value, u.s, u.n
+                FROM unnest(?::text[], ?::bigint[], ?::text[], ?::int[], ?::bigint[]) AS u(dim, h, value, s, n)
+                ON CONFLICT (dim, hour, value, seconds) DO UPDATE SET approved = t.approved + excluded.approved""")) {
+            ps.setArray(1, c.createArrayOf("text", dim));
+            ps.setArray(2, c.createArrayOf("bigint", hour));
+            ps.setArray(3, c.createArrayOf("text", value));
+            ps.setArray(4, c.createArrayOf("integer", seconds));
+            ps.setArray(5, c.createArrayOf("bigint", count));
             ps.executeUpdate();
         }
     }
@@ -441,17 +485,29 @@ public class AttemptArchive {
                         dropped.add(d);
                     }
                 }
-                long rollups;
+                long rollups = 0;
                 long verifications;
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempt_rollups WHERE hour < ?")) {
-                    ps.setObject(1, utc(cutoff));
-                    rollups = ps.executeUpdate();
+                // each through an index: the primary keys lead with dim, so every dimension is named
+                for (String table : List.of("attempt_rollups", "attempt_approval_times")) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM " + table + " WHERE dim = ANY (?) AND hour < ?")) {
+                        ps.setArray(1, c.createArrayOf("text", DIMENSIONS.toArray()));
+                        ps.setObject(2, utc(cutoff));
+                        int deleted = ps.executeUpdate();
+                        if (table.equals("attempt_rollups")) {
+                            rollups = deleted;
+                        }
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement("""
-                        DELETE FROM attempt_verifications
-                        WHERE coalesce(started_at, approved_at) < ?""")) {
+                        DELETE FROM attempt_verifications WHERE started_at < ?""")) {
                     ps.setObject(1, utc(cutoff));
                     verifications = ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        DELETE FROM attempt_verifications WHERE started_at IS NULL AND approved_at < ?""")) {
+                    ps.setObject(1, utc(cutoff));
+                    verifications += ps.executeUpdate();
                 }
                 c.commit();
                 dropped.forEach(knownDays::remove);
@@ -581,39 +637,46 @@ public class AttemptArchive {
 
     /**
      * The median seconds from start to approval of the verifications started in [from, to), by the same groups as
-     * {@link #rollup}; the key {@code null} holds the median over all of them.
+     * {@link #rollup}, from the hourly histograms ({@link ApprovalTimes}); the key {@code null} holds the median over
+     * all of them. A group without approvals has no entry.
      */
     public Map<String, Double> medianSecondsToApprove(String groupBy, Instant from, Instant to) throws SQLException {
         ensureSchema();
-        String key = switch (groupBy) {
-            case "hour" -> "date_trunc('hour', started_at, 'UTC')";
-            case "day" -> "date_trunc('day', started_at, 'UTC')";
-            case "provider" -> "provider";
-            case "country" -> "country";
-            case "prefix" -> "prefix";
-            case "appId" -> "app_id";
+        String dim = switch (groupBy) {
+            case "hour", "day" -> "all";
+            case "provider", "country", "prefix", "appId" -> groupBy;
             default -> throw new IllegalArgumentException(groupBy);
         };
-        String sql = "SELECT " + key + ", percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM approved_at"
-                + " - started_at)) FROM attempt_verifications WHERE started_at >= ? AND started_at < ?"
-                + " AND approved_at IS NOT NULL GROUP BY GROUPING SETS ((" + key + "), ())";
-        Map<String, Double> out = new HashMap<>();
+        String key = switch (groupBy) {
+            case "hour" -> "hour";
+            case "day" -> "date_trunc('day', hour, 'UTC')";
+            default -> "value";
+        };
+        String sql = "SELECT " + key + ", seconds, sum(approved) FROM attempt_approval_times"
+                + " WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
+        Map<String, ApprovalTimes> groups = new HashMap<>();
+        ApprovalTimes all = ApprovalTimes.empty();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, utc(from));
-            ps.setObject(2, utc(to));
+            ps.setString(1, dim);
+            ps.setObject(2, utc(from));
+            ps.setObject(3, utc(to));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object k = rs.getObject(1);
-                    String ks = k == null ? null : k instanceof java.sql.Timestamp t ? t.toInstant().toString()
-                            : k instanceof OffsetDateTime o ? o.toInstant().toString() : k.toString();
-                    // GROUPING SETS' total row has a null key; a group whose key is null cannot occur (columns are
-                    // NOT NULL, and started_at is filtered). No approval at all: no median.
-                    double median = rs.getDouble(2);
-                    if (!rs.wasNull()) {
-                        out.put(ks, Math.round(median * 10) / 10.0);
-                    }
+                    String k = dim.equals("all") ? rs.getObject(1, OffsetDateTime.class).toInstant().toString()
+                            : rs.getString(1);
+                    int seconds = rs.getInt(2);
+                    long n = rs.getLong(3);
+                    groups.computeIfAbsent(k, x -> ApprovalTimes.empty()).add(seconds, n);
+                    // the groups of one dimension split the approvals: together they are the total
+                    all.add(seconds, n);
                 }
             }
+        }
+        Map<String, Double> out = new HashMap<>();
+        groups.forEach((k, h) -> out.put(k, h.median()));
+        Double total = all.median();
+        if (total != null) {
+            out.put(null, total);
         }
         return out;
     }
