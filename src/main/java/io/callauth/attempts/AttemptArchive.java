@@ -5,11 +5,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -102,7 +104,7 @@ public class AttemptArchive {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Set<String> inserted = insert(c, keep);
+                    Set<String> inserted = copyOrInsert(c, keep);
                     List<AttemptLog.Entry> fresh = keep.stream().filter(e -> inserted.contains(e.id())).toList();
                     Map<String, Cohort> cohorts = verifications(c, fresh);
                     rollups(c, fresh, cohorts);
@@ -121,6 +123,79 @@ public class AttemptArchive {
         }
     }
 
+    /**
+     * The records in one {@code COPY} (the common case: none of them archived yet), under a savepoint; when one of them
+     * is there already (a redelivery, another consumer racing) the COPY fails whole on the primary key and the batch
+     * goes through {@link #insert}, which skips what exists. Either way the answer is the ids this transaction added.
+     */
+    private Set<String> copyOrInsert(Connection c, List<AttemptLog.Entry> entries) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            copy(c, entries);
+            c.releaseSavepoint(sp);
+            Set<String> ids = new HashSet<>(entries.size() * 2);
+            entries.forEach(e -> ids.add(e.id()));
+            if (ids.size() == entries.size()) {
+                return ids;
+            }
+            // the same id twice in one batch cannot come from one stream; be exact anyway
+            throw new SQLException("duplicate ids in one batch", "23505");
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(sp);
+            return insert(c, entries);
+        }
+    }
+
+    private static final String COPY_SQL = "COPY attempts (id, at, type, verification_id, phone, country, prefix,"
+            + " provider, channel, outcome, reason, rule, api_key, ip, user_agent, app_id, device_id) FROM STDIN";
+
+    private static void copy(Connection c, List<AttemptLog.Entry> entries) throws SQLException {
+        StringBuilder sb = new StringBuilder(entries.size() * 200);
+        for (AttemptLog.Entry e : entries) {
+            AttemptRecord r = e.record();
+            field(sb, e.id());
+            sb.append('\t').append(Instant.ofEpochMilli(r.at())).append('\t');
+            field(sb, r.type());
+            for (String v : new String[]{r.verificationId(), r.phone(), r.country(), r.prefix(), r.provider(),
+                    r.channel(), r.outcome(), r.reason(), r.rule(), r.apiKey(), r.ip(), r.userAgent(), r.appId(),
+                    r.deviceId()}) {
+                sb.append('\t');
+                field(sb, v);
+            }
+            sb.append('\n');
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn(COPY_SQL, new java.io.StringReader(sb.toString()), 64 * 1024);
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY of attempt records failed", "08006", e);
+        }
+    }
+
+    /** one value in COPY's text format: null as \N, backslash and the separators escaped */
+    static void field(StringBuilder sb, String v) {
+        if (v == null) {
+            sb.append("\\N");
+            return;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            switch (ch) {
+                case '\\' -> sb.append("\\\\");
+                case '\t' -> sb.append("\\t");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\0' -> {
+                    // PostgreSQL text cannot hold NUL: dropped rather than failing the batch again and again
+                }
+                default -> sb.append(ch);
+            }
+        }
+    }
+
     private Set<String> insert(Connection c, List<AttemptLog.Entry> entries) throws SQLException {
         int n = entries.size();
         String[][] cols = new String[16][n];
@@ -133,7 +208,7 @@ public class AttemptArchive {
                     r.channel(), r.outcome(), r.reason(), r.rule(), r.apiKey(), r.ip(), r.userAgent(), r.appId(),
                     r.deviceId()};
             for (int k = 0; k < v.length; k++) {
-                cols[k][i] = v[k];
+                cols[k][i] = v[k] == null ? null : v[k].replace("\0", "");
             }
         }
         String sql = """

@@ -154,6 +154,36 @@ class AttemptIngesterTest {
         assertThat(rolledUpStarts(app)).isEqualTo(3000);
     }
 
+    @Test
+    void aBatchPartlyArchivedAddsOnlyItsNewRecordsAndAnyTextSurvivesTheCopy() throws Exception {
+        String app = "copy-" + run;
+        long now = clock.millis();
+        String ua = "tab\there\nnew line\\back\\N \u0000nul \"quote\" ; é";
+        List<AttemptLog.Entry> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(new AttemptLog.Entry(now + "-" + (900_000 + i), new AttemptRecord(now, "started",
+                    "vf_" + app + i, "+15550000" + i, "US", "1555", "sandbox", "flash_call", null, null, null, "k", null,
+                    i == 3 ? ua : null, app, null)));
+        }
+        // the first half alone: one COPY
+        AttemptArchive.Stored first = archive.store(batch.subList(0, 10));
+        assertThat(first.inserted()).isEqualTo(10);
+        // the whole batch: the COPY meets the first half and the batch falls back to skipping what exists
+        AttemptArchive.Stored second = archive.store(batch);
+        assertThat(second.inserted()).isEqualTo(10);
+        assertThat(second.duplicates()).isEqualTo(10);
+        assertThat(archived(app)).isEqualTo(20);
+        assertThat(rolledUpStarts(app)).isEqualTo(20);
+        try (var c = db.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT user_agent, phone FROM attempts WHERE app_id = '" + app
+                     + "' AND user_agent IS NOT NULL")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(ua.replace("\u0000", ""));
+            assertThat(rs.getString(2)).isEqualTo("+155500003");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
     private int drainAs(String name) {
         AttemptIngester.Consumer c = ingester.consumer(name + "-" + run, Duration.ofHours(1));
         int read = 0;
