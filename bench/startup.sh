@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start to ready of the packaged app (prod profile), with and without the JDK's AOT cache, on one core.
+#   bench/startup.sh                 # 5 runs each, interleaved
+#   RUNS=10 CORE=1 bench/startup.sh
+# Trains the cache with src/main/docker/aot-train.sh (the same script the container image build runs) into a copy of
+# target/quarkus-app, then alternates plain and cached starts, each pinned to core $CORE with taskset, against a
+# local redis-server (Debian's, else the one inside embedded-redis). "Ready" is the first 200 from
+# /q/health/ready on the management port, timed from the launch with curl polling every 20 ms.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+CORE=${CORE:-1}
+for j in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do [ -n "$j" ] && [ -x "$j/bin/java" ] && JAVA="$j/bin/java" && break; done
+"$JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1 || { echo "needs a JDK 25 (AOTCacheOutput)" >&2; exit 1; }
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -ntp package -DskipTests
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-bench/results/$STAMP-startup}
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/startup-bench-XXXX)
+cp -r target/quarkus-app "$WORK/app"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+REDIS_BIN=$(command -v redis-server || true)
+if [ -z "$REDIS_BIN" ]; then
+  jar=$(find ~/.m2/repository/com/github/codemonstur/embedded-redis -name '*.jar' | head -1)
+  REDIS_BIN="$WORK/redis-server"; unzip -p "$jar" redis-server-6.2.6-v5-linux-amd64 > "$REDIS_BIN"; chmod +x "$REDIS_BIN"
+fi
+REDIS_PORT=$(free_port)
+"$REDIS_BIN" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+trap 'kill $REDIS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+echo "training the AOT cache..."
+JAVA="$JAVA" sh src/main/docker/aot-train.sh "$WORK/app" "$WORK/app/app.aot" | tee "$OUT/train.txt"
+
+APP_PORT=$(free_port); MGMT_PORT=$(free_port)
+export QUARKUS_HTTP_PORT=$APP_PORT QUARKUS_MANAGEMENT_PORT=$MGMT_PORT QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$REDIS_PORT
+export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:1/callauth QUARKUS_DATASOURCE_USERNAME=x QUARKUS_DATASOURCE_PASSWORD=x
+export CALLAUTH_API_KEYS="bench:verify:$(printf bench-key | sha256sum | cut -d' ' -f1)"
+export CALLAUTH_CODE_SECRET=bench-secret-0123456789-0123456789-0123
+export CALLAUTH_PROVIDERS_CHAIN=callpass CALLAUTH_PROVIDERS_CALLPASS_URL=http://127.0.0.1:1 CALLAUTH_PROVIDERS_CALLPASS_TOKEN=t
+export CALLAUTH_ATTEMPTS_INGEST_ENABLED=false
+
+one() { # $1 = plain|aot; prints milliseconds to ready
+  local opts=()
+  [ "$1" = aot ] && opts=(-XX:AOTCache=app.aot)
+  local t0 t1
+  t0=$(date +%s%N)
+  (cd "$WORK/app" && exec taskset -c "$CORE" "$JAVA" "${opts[@]}" -jar quarkus-run.jar > "$WORK/app-$1.log" 2>&1) &
+  local pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$MGMT_PORT/q/health/ready"; do
+    kill -0 $pid 2>/dev/null || { cat "$WORK/app-$1.log" >&2; echo "app exited" >&2; exit 1; }
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  kill -TERM $pid; wait $pid 2>/dev/null || true
+  echo $(( (t1 - t0) / 1000000 ))
+}
+
+plain=(); aot=()
+for i in $(seq 1 "$RUNS"); do
+  plain+=("$(one plain)"); aot+=("$(one aot)")
+  echo "run $i: plain ${plain[-1]} ms, AOT cache ${aot[-1]} ms"
+done
+stats() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "median %d ms, min %d, max %d", a[int((NR+1)/2)], a[1], a[NR]}'; }
+{
+  echo "== start to ready, prod profile, pinned to core $CORE, $RUNS runs each, $("$JAVA" -version 2>&1 | head -1); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "plain:     $(stats "${plain[@]}")"
+  echo "AOT cache: $(stats "${aot[@]}")  ($(du -h "$WORK/app/app.aot" | cut -f1) cache)"
+  grep -h "started in" "$WORK"/app-*.log | sed 's/^.*callauth/callauth/' | head -2
+} | tee "$OUT/summary.txt"
