@@ -19,7 +19,6 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
 
 /**
  * The packaged app with the whole chain, configured only through environment variables, survives any one provider
@@ -95,41 +94,69 @@ class ChainIT {
                 .get("/v1/verifications/" + id).then().statusCode(200).extract().path("callStatus");
     }
 
+    private static java.util.List<java.util.Map<String, Object>> events(String id) {
+        return RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                .get("/v1/verifications/" + id).then().statusCode(200).extract().jsonPath().getList("events");
+    }
+
+    /** calls each emulator has accepted so far, in chain order */
+    private static int[] placed() {
+        return new int[]{callpass.calls().size(), yunhu.calls().size(), sunsim.makeCalls().size(), runtel.calls().size()};
+    }
+
+    private static final java.util.List<String> CHAIN = java.util.List.of("callpass", "yunhu", "sunsim", "runtel");
+
+    /** the call went to {@code provider} and to no other, and each provider in {@code down} was tried and failed */
+    private static void servedBy(String id, String provider, int[] before, java.util.List<String> down) {
+        int[] after = placed();
+        for (int i = 0; i < CHAIN.size(); i++) {
+            assertThat(after[i] - before[i]).as("calls accepted by %s", CHAIN.get(i))
+                    .isEqualTo(CHAIN.get(i).equals(provider) ? 1 : 0);
+        }
+        java.util.List<java.util.Map<String, Object>> ev = events(id);
+        assertThat(ev).filteredOn(e -> "call_placed".equals(e.get("type"))).extracting(e -> e.get("provider"))
+                .containsExactly(provider);
+        assertThat(ev).filteredOn(e -> "call_failed".equals(e.get("type"))).extracting(e -> e.get("provider"))
+                .as("the providers down were really tried, in chain order").containsExactlyElementsOf(down);
+    }
+
     @Test
     void survivesAnyOneProviderBeingDown() {
-        // all up: CallPass first
+        // all up: CallPass first, nothing fails
+        int[] before = placed();
         String id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        servedBy(id, "callpass", before, java.util.List.of());
         check(id, callpass.lastCall().code(4));
 
-        // CallPass down: Yunhu dials from its pool, its callback says the phone rang
+        // CallPass down: it is tried and fails, Yunhu dials from its pool, its callback says the phone rang
         callpass.failWithHttp(503);
+        before = placed();
         String yid = start().statusCode(201).body("provider", equalTo("yunhu")).extract().path("id");
+        servedBy(yid, "yunhu", before, java.util.List.of("callpass"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(callStatus(yid)));
         check(yid, "5566");
-        callpass.failWithHttp(0);
 
-        // Yunhu, SunSim or Runtel down: CallPass still serves
-        yunhu.failWithHttp(500);
-        start().statusCode(201).body("provider", equalTo("callpass"));
-        yunhu.failWithHttp(0);
-        sunsim.failWithHttp(500);
-        start().statusCode(201).body("provider", equalTo("callpass"));
-        sunsim.failWithHttp(0);
-        runtel.failWithHttp(500);
-        start().statusCode(201).body("provider", not(equalTo("runtel")));
-        runtel.failWithHttp(0);
-
-        // CallPass and Yunhu down: SunSim
-        callpass.failWithHttp(503);
+        // CallPass and Yunhu down: both tried, SunSim serves
         yunhu.failWithHttp(502);
+        before = placed();
         id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
+        servedBy(id, "sunsim", before, java.util.List.of("callpass", "yunhu"));
         String ext = sunsim.makeCalls().get(sunsim.makeCalls().size() - 1).get("extNum").toString();
         check(id, ext.substring(ext.length() - 4));
 
-        // CallPass, Yunhu and SunSim down: Runtel
+        // CallPass, Yunhu and SunSim down: all three tried, Runtel serves
         sunsim.failWithHttp(500);
+        before = placed();
         id = start().statusCode(201).body("provider", equalTo("runtel")).extract().path("id");
+        servedBy(id, "runtel", before, java.util.List.of("callpass", "yunhu", "sunsim"));
         check(id, "2233");
+
+        // SunSim back up: the first provider up in chain order serves again
+        sunsim.failWithHttp(0);
+        before = placed();
+        id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
+        servedBy(id, "sunsim", before, java.util.List.of("callpass", "yunhu"));
+
         assertThat(yunhu.logins()).isEqualTo(1);
         assertThat(runtel.logins()).isEqualTo(1);
         assertThat(sunsim.creates()).isEqualTo(1);
