@@ -61,8 +61,7 @@ public class PhoneNumbers {
     public record Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type) {
         /** first 8 digits of E.164 (without the plus): the range a toll-fraud pump works on */
         public String prefix() {
-            String digits = e164.substring(1);
-            return digits.length() <= 8 ? digits : digits.substring(0, 8);
+            return io.callauth.attempts.AttemptRecords.prefixOf(e164);
         }
     }
 }

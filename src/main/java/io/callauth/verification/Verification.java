@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptRecords;
 import io.callauth.provider.CallStatus;
 
 import java.util.LinkedHashMap;
@@ -18,6 +19,17 @@ public record Verification(
     /** the status as of {@code now}: a pending verification past its expiry is expired even before anyone wrote it */
     public VerificationStatus statusAt(long now) {
         return status == VerificationStatus.PENDING && now >= expiresAt ? VerificationStatus.EXPIRED : status;
+    }
+
+    /**
+     * The attempt record of an event of this verification: who asked, the phone, the provider and channel of its
+     * current call; the caller adds what the event knows (outcome, reason, another provider).
+     */
+    AttemptRecords.Builder record(String type, long at) {
+        ClientContext c = context == null ? ClientContext.EMPTY : context;
+        return AttemptRecords.at(at, type).verification(id).phone(phone, region).provider(provider)
+                .channel(callChannel != null ? callChannel : channel).apiKey(apiKey)
+                .client(c.ip(), c.userAgent(), c.appId(), c.deviceId());
     }
 
     public int attemptsLeft() {

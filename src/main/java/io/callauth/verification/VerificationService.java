@@ -2,20 +2,14 @@ package io.callauth.verification;
 
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
+import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Ids;
-import io.callauth.common.Masking;
-import io.callauth.provider.CallOutcomes;
 import io.callauth.provider.CallProvider;
-import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.CallTracker;
 import io.callauth.provider.Channel;
-import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderChain;
-import io.callauth.provider.ProviderException;
-import io.callauth.provider.ProviderMetrics;
-import io.callauth.provider.TrackedCall;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,58 +17,51 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The verification state machine. Every state change is one Lua script on the verification's own keys (see
- * {@link VerificationStore}); this class decides which, places calls through the provider chain, and writes the
- * attempt log. It knows providers only through {@link CallProvider}.
+ * The use cases of a verification: start, get, check, resend, cancel. Every state change is one Lua script on the
+ * verification's own keys ({@link VerificationStore}); placing calls is the {@link CallDispatcher}'s job, call
+ * outcomes the {@link CallOutcomeHandler}'s, the guards and refusal records {@link Admission}'s.
  */
 @ApplicationScoped
-public class VerificationService implements CallOutcomes {
+public class VerificationService {
 
     private static final Logger LOG = Logger.getLogger(VerificationService.class);
-    private static final Duration PLACE_SAFETY_TIMEOUT = Duration.ofMinutes(3);
 
     private final VerificationStore store;
     private final ProviderChain chain;
     private final CallTracker tracker;
+    private final CallDispatcher dispatcher;
+    private final CallOutcomeHandler outcomes;
+    private final Admission admission;
     private final CodeHasher hasher;
     private final PhoneNumbers phones;
     private final AttemptLog attempts;
     private final VerificationConfig config;
     private final VerificationMetrics metrics;
-    private final ProviderMetrics providerMetrics;
     private final Clock clock;
-    private final List<AbuseGuard> guards;
-    private final Duration trackingGrace;
     private final List<VerificationObserver> observers;
 
-    public VerificationService(VerificationStore store, ProviderChain chain, CallTracker tracker, CodeHasher hasher,
-                               PhoneNumbers phones, AttemptLog attempts, VerificationConfig config,
-                               VerificationMetrics metrics, ProviderMetrics providerMetrics, Clock clock,
-                               Instance<AbuseGuard> guards, io.callauth.provider.TrackingConfig tracking,
-                               Instance<VerificationObserver> observers) {
+    public VerificationService(VerificationStore store, ProviderChain chain, CallTracker tracker,
+                               CallDispatcher dispatcher, CallOutcomeHandler outcomes, Admission admission,
+                               CodeHasher hasher, PhoneNumbers phones, AttemptLog attempts, VerificationConfig config,
+                               VerificationMetrics metrics, Clock clock, Instance<VerificationObserver> observers) {
         this.store = store;
         this.chain = chain;
         this.tracker = tracker;
+        this.dispatcher = dispatcher;
+        this.outcomes = outcomes;
+        this.admission = admission;
         this.hasher = hasher;
         this.phones = phones;
         this.attempts = attempts;
         this.config = config;
         this.metrics = metrics;
-        this.providerMetrics = providerMetrics;
         this.clock = clock;
-        this.guards = guards.stream().sorted(Comparator.comparingInt(AbuseGuard::order)).toList();
-        this.trackingGrace = tracking.grace();
         this.observers = observers.stream().toList();
     }
 
@@ -112,7 +99,8 @@ public class VerificationService implements CallOutcomes {
         } catch (ApiProblem p) {
             // a refusal for bad input is an attempt too: the fraud team sees malformed traffic in the log
             String channel = requested.length() > 16 ? requested.substring(0, 16) : requested;
-            return refused(key, null, clipped(ctx), channel, null, p).replaceWith(Uni.createFrom().failure(p));
+            return admission.refused(key.name(), null, clipped(ctx), channel, null, p)
+                    .replaceWith(Uni.createFrom().failure(p));
         }
         if (idempotencyKey == null) {
             return startNew(key, phone, requested, ctx, null);
@@ -134,13 +122,13 @@ public class VerificationService implements CallOutcomes {
     private Uni<Started> startNew(ApiKey key, PhoneNumbers.Phone phone, String requested, ClientContext ctx,
                                   String idempotencyKey) {
         AbuseGuard.Attempt attempt = new AbuseGuard.Attempt(AbuseGuard.Action.START, key.name(), phone, ctx, null);
-        return admit(attempt, requested).chain(() -> {
+        return admission.admit(attempt, requested).chain(() -> {
             long now = clock.millis();
             String id = Ids.random("vf_", 16);
             Verification v = new Verification(id, key.name(), phone.e164(), phone.region(), VerificationStatus.PENDING,
                     requested, CallStatus.QUEUED, null, null, null, null, "", config.codeLength(), 0,
                     config.maxChecks(), 0, config.maxCalls(), now, now + config.codeTtl().toMillis(), now, null, ctx);
-            return store.create(v, event(now, "started", "channel", requested), config.keyTtl().toMillis())
+            return store.create(v, Events.of(now, "started", "channel", requested), config.keyTtl().toMillis())
                     .chain(() -> idempotencyKey == null ? Uni.createFrom().item(Optional.<String>empty())
                             : store.claimIdempotencyKey(key.name(), idempotencyKey, id + "|" + phone.e164(),
                             config.idempotencyTtl().toMillis()))
@@ -154,8 +142,8 @@ public class VerificationService implements CallOutcomes {
                         List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
                         // the started record names the provider the verification is routed to first: conversion
                         // by provider counts a verification under the provider that got it first
-                        AttemptRecord started = record(v, "started", now)
-                                .withProvider(candidates.isEmpty() ? null : candidates.get(0).name());
+                        AttemptRecord started = v.record("started", now)
+                                .provider(candidates.isEmpty() ? null : candidates.get(0).name()).build();
                         return log(started)
                                 .chain(() -> observe(o -> o.started(phone.region(), phone.prefix())))
                                 .chain(() -> firstCall(key, v, preferred, candidates));
@@ -164,180 +152,15 @@ public class VerificationService implements CallOutcomes {
     }
 
     private Uni<Started> firstCall(ApiKey key, Verification v, Channel preferred, List<CallProvider> candidates) {
-        return placeFirstOf(v, candidates, preferred).chain(outcome -> {
+        return dispatcher.placeFirstOf(v, candidates, preferred).chain(outcome -> {
             if (outcome.placed()) {
                 return store.indexPhone(key.name(), v.phone(), v.id(), config.codeTtl().toMillis())
                         .chain(() -> view(key, v.id(), false)).map(view -> new Started(view, false));
             }
-            return fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(new ApiProblem(503,
+            return outcomes.fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(new ApiProblem(503,
                     "providers_unavailable", "no provider could place a call; try again later",
                     Map.of("verificationId", v.id()), 30L)));
         });
-    }
-
-    // ---------------------------------------------------------------- calls
-
-    /** what came of trying a list of candidates */
-    record PlaceOutcome(boolean placed, String refusal) {
-        static final PlaceOutcome PLACED = new PlaceOutcome(true, null);
-        static final PlaceOutcome EXHAUSTED = new PlaceOutcome(false, "exhausted");
-    }
-
-    private Uni<PlaceOutcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred) {
-        return tryCandidate(v, candidates, 0, preferred);
-    }
-
-    private Uni<PlaceOutcome> tryCandidate(Verification v, List<CallProvider> candidates, int i, Channel preferred) {
-        if (i >= candidates.size()) {
-            return Uni.createFrom().item(PlaceOutcome.EXHAUSTED);
-        }
-        CallProvider provider = candidates.get(i);
-        Channel channel = preferred != null ? preferred
-                : provider.serves(Channel.FLASHCALL) ? Channel.FLASHCALL : Channel.VOICE;
-        String callRef = v.id() + "." + Ids.random("", 3);
-        long now = clock.millis();
-        return store.reserveCall(v.id(), callRef, provider.name(), channel.wire(), now, null).chain(reserved -> {
-            if (!reserved.result().equals("ok")) {
-                return Uni.createFrom().item(new PlaceOutcome(false,
-                        reserved.result().equals("state") ? reserved.status() : reserved.result()));
-            }
-            CallRequest request = new CallRequest(callRef, v.id(), v.phone(), channel, v.codeLength());
-            return Uni.createFrom().deferred(() -> provider.placeCall(request))
-                    .ifNoItem().after(PLACE_SAFETY_TIMEOUT)
-                    .failWith(() -> new ProviderException(provider.name(), ProviderException.Reason.TIMEOUT, "no answer"))
-                    .map(placed -> validatePlaced(provider, placed, v.codeLength()))
-                    .onItemOrFailure().transformToUni((placed, failure) -> failure == null
-                            ? onPlaced(v, provider, channel, callRef, placed)
-                            : onPlaceFailed(v, provider, channel, callRef, failure).chain(() -> {
-                                if (i + 1 < candidates.size()) {
-                                    String next = candidates.get(i + 1).name();
-                                    providerMetrics.fallback(provider.name(), next, reasonOf(failure));
-                                    return log(record(v, "fallback", clock.millis()).withProvider(next)
-                                            .withReason(reasonOf(failure))).chain(() ->
-                                            tryCandidate(v, candidates, i + 1, preferred));
-                                }
-                                return Uni.createFrom().item(PlaceOutcome.EXHAUSTED);
-                            }));
-        });
-    }
-
-    private static PlacedCall validatePlaced(CallProvider provider, PlacedCall placed, int codeLength) {
-        String digits = placed.digits() == null ? "" : placed.digits();
-        if (digits.length() < codeLength || !digits.chars().allMatch(Character::isDigit)) {
-            throw new ProviderException(provider.name(), ProviderException.Reason.ERROR,
-                    "provider answered without enough code digits");
-        }
-        return placed;
-    }
-
-    private Uni<PlaceOutcome> onPlaced(Verification v, CallProvider provider, Channel channel, String callRef,
-                                       PlacedCall placed) {
-        long now = clock.millis();
-        String digits = placed.digits();
-        String code = digits.substring(digits.length() - v.codeLength());
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("codeMac", hasher.mac(v.id(), code));
-        fields.put("callStatus", CallStatus.CALLING.wire());
-        if (placed.providerCallId() != null) {
-            fields.put("providerCallId", placed.providerCallId());
-        }
-        LOG.infof("call placed: verification %s, %s via %s (%s)", v.id(), Masking.phone(v.phone()), provider.name(),
-                channel.wire());
-        return store.updateCall(v.id(), callRef, false, 0,
-                        event(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now)
-                .call(() -> log(record(v, "call_placed", now).withProvider(provider.name()).withChannel(channel.wire())))
-                .chain(updated -> placed.status().isFinal()
-                        ? report(callRef, placed.status(), placed.detail()).replaceWithVoid()
-                        // an outcome pushed before we got here (a fast callback) already settled the call
-                        : !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
-                        ? Uni.createFrom().voidItem()
-                        : tracker.track(new TrackedCall(callRef, v.id(), provider.name(), placed.providerCallId(),
-                        v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis())))
-                .replaceWith(PlaceOutcome.PLACED);
-    }
-
-    private Uni<Void> onPlaceFailed(Verification v, CallProvider provider, Channel channel, String callRef,
-                                    Throwable failure) {
-        long now = clock.millis();
-        String reason = reasonOf(failure);
-        if (failure instanceof ProviderException) {
-            LOG.infof("call not placed: verification %s via %s: %s (%s)", v.id(), provider.name(), reason,
-                    failure.getMessage());
-        } else {
-            LOG.warnf(failure, "call not placed: verification %s via %s", v.id(), provider.name());
-        }
-        return store.updateCall(v.id(), callRef, false, -1,
-                        event(now, "call_failed", "provider", provider.name(), "reason", reason),
-                        Map.of("callStatus", CallStatus.FAILED.wire()), now)
-                .chain(() -> log(record(v, "call_failed", now).withProvider(provider.name()).withChannel(channel.wire())
-                        .withReason(reason).withOutcome(failure.getMessage())));
-    }
-
-    private static String reasonOf(Throwable t) {
-        return t instanceof ProviderException pe ? pe.reason().wire() : "error";
-    }
-
-    /**
-     * A final call status, polled or pushed. Stale and repeated reports change nothing. A call that did not get
-     * through is followed at once by a call from the next provider of the chain not yet tried, within the call
-     * budget; when none is left the verification has failed.
-     */
-    @Override
-    public Uni<Boolean> report(String callRef, CallStatus status, String detail) {
-        int dot = callRef.lastIndexOf('.');
-        if (dot <= 0) {
-            return Uni.createFrom().item(false);
-        }
-        String id = callRef.substring(0, dot);
-        long now = clock.millis();
-        return store.updateCall(id, callRef, true, 0,
-                        event(now, "call_outcome", "outcome", status.wire(), "detail", detail),
-                        Map.of("callStatus", status.wire()), now)
-                .chain(r -> {
-                    if (!r.result().equals("ok")) {
-                        LOG.debugf("outcome %s for %s ignored: %s", status.wire(), callRef, r.result());
-                        return Uni.createFrom().item(false);
-                    }
-                    providerMetrics.outcome(r.provider(), status.wire());
-                    return store.get(id).chain(stored -> {
-                        if (stored.isEmpty()) {
-                            return Uni.createFrom().item(true);
-                        }
-                        Verification v = stored.get().verification();
-                        return log(record(v, "call_outcome", now).withProvider(r.provider()).withOutcome(status.wire())
-                                .withReason(detail))
-                                .chain(() -> tracker.forget(callRef))
-                                .chain(() -> status == CallStatus.DELIVERED || v.statusAt(now) != VerificationStatus.PENDING
-                                        ? Uni.createFrom().voidItem() : fallBack(v, r.provider(), status))
-                                .replaceWith(true);
-                    });
-                });
-    }
-
-    private Uni<Void> fallBack(Verification v, String from, CallStatus status) {
-        Set<String> tried = new HashSet<>(Arrays.asList(v.tried().split(",")));
-        Channel preferred = v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElse(null);
-        List<CallProvider> next = chain.candidates(preferred, null, tried, false);
-        if (next.isEmpty() || v.calls() >= v.maxCalls()) {
-            return fail(v, next.isEmpty() ? "every provider of the chain was tried" : "call budget used up");
-        }
-        providerMetrics.fallback(from, next.get(0).name(), status.wire());
-        return log(record(v, "fallback", clock.millis()).withProvider(next.get(0).name()).withReason(status.wire()))
-                .chain(() -> placeFirstOf(v, next, preferred))
-                .chain(outcome -> outcome.placed() || !outcome.refusal().equals("exhausted")
-                        ? Uni.createFrom().voidItem() : fail(v, "no provider could place a call"));
-    }
-
-    private Uni<Void> fail(Verification v, String why) {
-        long now = clock.millis();
-        return store.transition(v.id(), VerificationStatus.FAILED, event(now, "failed", "reason", why), now)
-                .chain(t -> {
-                    if (!t.result().equals("ok")) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    metrics.failed();
-                    return log(record(v, "failed", now).withReason(why));
-                });
     }
 
     // ---------------------------------------------------------------- read, cancel, resend
@@ -367,12 +190,12 @@ public class VerificationService implements CallOutcomes {
         return owned(key, id).chain(s -> {
             Verification v = s.verification();
             long now = clock.millis();
-            return store.transition(id, VerificationStatus.CANCELED, event(now, "canceled"), now).chain(t -> {
+            return store.transition(id, VerificationStatus.CANCELED, Events.of(now, "canceled"), now).chain(t -> {
                 if (!t.result().equals("ok")) {
                     throw conflict(t.status());
                 }
                 Uni<Void> stop = v.callRef() == null ? Uni.createFrom().voidItem() : tracker.forget(v.callRef());
-                return stop.chain(() -> log(record(v, "canceled", now))).chain(() -> view(key, id, false));
+                return stop.chain(() -> log(v.record("canceled", now).build())).chain(() -> view(key, id, false));
             });
         });
     }
@@ -413,10 +236,10 @@ public class VerificationService implements CallOutcomes {
             PhoneNumbers.Phone phone = phones.normalise(v.phone());
             AbuseGuard.Attempt attempt = new AbuseGuard.Attempt(AbuseGuard.Action.RESEND, key.name(), phone, v.context(), id);
             Uni<Void> stopOld = v.callRef() == null ? Uni.createFrom().voidItem() : tracker.forget(v.callRef());
-            return admit(attempt, v.channel())
+            return admission.admit(attempt, v.channel())
                     .chain(() -> stopOld)
-                    .chain(() -> log(record(v, "resend", now).withProvider(candidates.get(0).name())))
-                    .chain(() -> placeFirstOf(v, candidates, preferred))
+                    .chain(() -> log(v.record("resend", now).provider(candidates.get(0).name()).build()))
+                    .chain(() -> dispatcher.placeFirstOf(v, candidates, preferred))
                     .chain(outcome -> {
                         if (outcome.placed()) {
                             return view(key, id, false);
@@ -437,7 +260,8 @@ public class VerificationService implements CallOutcomes {
         long retry = Math.max(1, (v.expiresAt() - now + 999) / 1000);
         ApiProblem p = new ApiProblem(429, "rate_limited", "this verification has used all its calls",
                 Map.of("rule", "verification_calls"), retry);
-        return refused(key, v.phone() == null ? null : phones.normalise(v.phone()), v.context(), v.channel(), v.id(), p)
+        return admission.refused(key.name(), v.phone() == null ? null : phones.normalise(v.phone()), v.context(),
+                        v.channel(), v.id(), p)
                 .chain(() -> Uni.createFrom().failure(p));
     }
 
@@ -448,7 +272,7 @@ public class VerificationService implements CallOutcomes {
         if (!validId(id)) {
             return Uni.createFrom().failure(ApiProblem.notFound("no verification " + safeId(id)));
         }
-        return admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), null, client, id), null)
+        return admission.admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), null, client, id), null)
                 .chain(() -> checkId(key, id, code));
     }
 
@@ -458,7 +282,7 @@ public class VerificationService implements CallOutcomes {
         }
         String code = validCode(req.code());
         PhoneNumbers.Phone phone = phones.normalise(req.phone());
-        return admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), phone, client, null), null)
+        return admission.admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), phone, client, null), null)
                 .chain(() -> store.newestForPhone(key.name(), phone.e164()))
                 .chain(id -> id.map(i -> checkId(key, i, code))
                         .orElseGet(() -> Uni.createFrom().failure(ApiProblem.notFound("no pending verification for this phone"))));
@@ -470,9 +294,9 @@ public class VerificationService implements CallOutcomes {
             if (r.status().equals("not_found")) {
                 return Uni.createFrom().failure(ApiProblem.notFound("no verification " + id));
             }
-            AttemptRecord base = new AttemptRecord(now, "check", id, r.phone(), r.region(), prefixOf(r.phone()),
-                    r.provider(), r.channel(), null, null, null, key.name(), r.context().ip(), r.context().userAgent(),
-                    r.context().appId(), r.context().deviceId());
+            AttemptRecord base = AttemptRecords.at(now, "check").verification(id).phone(r.phone(), r.region())
+                    .provider(r.provider()).channel(r.channel()).apiKey(key.name()).client(r.context().ip(),
+                            r.context().userAgent(), r.context().appId(), r.context().deviceId()).build();
             boolean counted = r.changed() || r.status().equals("pending") || r.valid();
             if (!counted || (r.changed() && r.status().equals("expired"))) {
                 // the verification was no longer pending: nothing was compared
@@ -485,7 +309,7 @@ public class VerificationService implements CallOutcomes {
             if (r.changed()) {
                 if (r.status().equals("approved")) {
                     metrics.approved();
-                    logged = logged.chain(() -> observe(o -> o.approved(r.region(), prefixOf(r.phone()))));
+                    logged = logged.chain(() -> observe(o -> o.approved(r.region(), AttemptRecords.prefixOf(r.phone()))));
                 }
                 logged = logged.chain(() -> log(base.withType(r.status())));
             }
@@ -511,92 +335,10 @@ public class VerificationService implements CallOutcomes {
         return c;
     }
 
-    // ---------------------------------------------------------------- guards and log
-
-    private Uni<Void> admit(AbuseGuard.Attempt attempt, String channel) {
-        Uni<Void> chainUni = Uni.createFrom().voidItem();
-        for (AbuseGuard g : guards) {
-            chainUni = chainUni.chain(() -> g.admit(attempt));
-        }
-        // what a monitor-mode rule would have refused is logged whether or not the attempt goes on
-        return chainUni.onItemOrFailure().call((ok, t) -> monitored(attempt, channel))
-                .onFailure(ApiProblem.class).call(t -> refused(new ApiKeyName(attempt.apiKey()), attempt.phone(),
-                        attempt.context(), channel, attempt.verificationId(), (ApiProblem) t));
-    }
-
-    /** one {@code refused} record with outcome {@code monitor} per monitor-mode refusal; nothing is refused */
-    private Uni<Void> monitored(AbuseGuard.Attempt attempt, String channel) {
-        Uni<Void> logged = Uni.createFrom().voidItem();
-        if (attempt.verdicts() == null) {
-            return logged;
-        }
-        for (ApiProblem p : attempt.verdicts().monitored()) {
-            logged = logged.chain(() -> refused(new ApiKeyName(attempt.apiKey()), attempt.phone(), attempt.context(),
-                    channel, attempt.verificationId(), p, "monitor"));
-        }
-        return logged;
-    }
-
-    private record ApiKeyName(String name) {
-    }
-
-    private Uni<Void> refused(ApiKey key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
-                              ApiProblem p) {
-        return refused(new ApiKeyName(key.name()), phone, ctx, channel, id, p);
-    }
-
-    private Uni<Void> refused(ApiKeyName key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
-                              ApiProblem p) {
-        return refused(key, phone, ctx, channel, id, p, null);
-    }
-
-    /** {@code outcome}: null for a refusal, {@code monitor} for what a monitor-mode rule would have refused */
-    private Uni<Void> refused(ApiKeyName key, PhoneNumbers.Phone phone, ClientContext ctx, String channel, String id,
-                              ApiProblem p, String outcome) {
-        Object rule = p.extensions().get("rule");
-        // the record's reason is the most precise one there is: a geo refusal says which (country_not_allowed,
-        // number_type_premium_rate, ...), others give their problem code (invalid_phone, rate_limited, ...)
-        Object why = p.extensions().get("reason");
-        String reason = why == null ? p.code() : why.toString();
-        if (outcome == null) {
-            metrics.refused(rule == null ? p.code() : rule.toString());
-        }
-        ClientContext c = ctx == null ? ClientContext.EMPTY : ctx;
-        return log(new AttemptRecord(clock.millis(), "refused", id, phone == null ? null : phone.e164(),
-                phone == null ? null : phone.region(), phone == null ? null : phone.prefix(), null, channel, outcome,
-                reason, rule == null ? null : rule.toString(), key.name(), c.ip(), c.userAgent(), c.appId(),
-                c.deviceId()));
-    }
+    // ---------------------------------------------------------------- log
 
     private Uni<Void> log(AttemptRecord r) {
         return attempts.append(r);
-    }
-
-    private static AttemptRecord record(Verification v, String type, long at) {
-        ClientContext c = v.context() == null ? ClientContext.EMPTY : v.context();
-        return new AttemptRecord(at, type, v.id(), v.phone(), v.region(), prefixOf(v.phone()), v.provider(),
-                v.callChannel() != null ? v.callChannel() : v.channel(), null, null, null, v.apiKey(), c.ip(),
-                c.userAgent(), c.appId(), c.deviceId());
-    }
-
-    private static String prefixOf(String e164) {
-        if (e164 == null) {
-            return null;
-        }
-        String d = e164.startsWith("+") ? e164.substring(1) : e164;
-        return d.length() <= 8 ? d : d.substring(0, 8);
-    }
-
-    private static Map<String, Object> event(long at, String type, Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("at", at);
-        m.put("type", type);
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put(kv[i].toString(), kv[i + 1]);
-            }
-        }
-        return m;
     }
 
     private static ApiProblem conflict(String status) {

@@ -18,12 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public class MutableClock extends Clock {
 
     private final AtomicLong offsetMillis = new AtomicLong();
+    /** while set: the time stands still at this instant (plus what {@link #advance} adds) */
+    private volatile Long frozenAt;
+
+    /** Stops the clock where it is: only {@link #advance} moves it, so a test's arithmetic is exact on a slow machine. */
+    public void freeze() {
+        frozenAt = System.currentTimeMillis();
+    }
 
     public void advance(Duration d) {
         offsetMillis.addAndGet(d.toMillis());
     }
 
     public void reset() {
+        frozenAt = null;
         offsetMillis.set(0);
     }
 
@@ -44,6 +52,7 @@ public class MutableClock extends Clock {
 
     @Override
     public long millis() {
-        return System.currentTimeMillis() + offsetMillis.get();
+        Long frozen = frozenAt;
+        return (frozen != null ? frozen : System.currentTimeMillis()) + offsetMillis.get();
     }
 }

@@ -1,0 +1,159 @@
+package io.callauth.verification;
+
+import io.callauth.attempts.AttemptLog;
+import io.callauth.common.Masking;
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallRequest;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.CallTracker;
+import io.callauth.provider.Channel;
+import io.callauth.provider.PlacedCall;
+import io.callauth.provider.ProviderException;
+import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.TrackedCall;
+import io.callauth.provider.TrackingConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Places a verification's call along a list of candidate providers: reserves the call in the verification (its
+ * budget, its state), asks the provider, and records the placed call (the code's HMAC, tracking) or the failure,
+ * then falls back to the next candidate. Knows providers only through {@link CallProvider}.
+ */
+@ApplicationScoped
+public class CallDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(CallDispatcher.class);
+    private static final Duration PLACE_SAFETY_TIMEOUT = Duration.ofMinutes(3);
+
+    private final VerificationStore store;
+    private final CallTracker tracker;
+    private final CodeHasher hasher;
+    private final AttemptLog attempts;
+    private final ProviderMetrics providerMetrics;
+    private final CallOutcomeHandler outcomes;
+    private final Clock clock;
+    private final Duration trackingGrace;
+
+    public CallDispatcher(VerificationStore store, CallTracker tracker, CodeHasher hasher, AttemptLog attempts,
+                          ProviderMetrics providerMetrics, CallOutcomeHandler outcomes, Clock clock,
+                          TrackingConfig tracking) {
+        this.store = store;
+        this.tracker = tracker;
+        this.hasher = hasher;
+        this.attempts = attempts;
+        this.providerMetrics = providerMetrics;
+        this.outcomes = outcomes;
+        this.clock = clock;
+        this.trackingGrace = tracking.grace();
+    }
+
+    /** what came of trying a list of candidates: placed, or why not ("exhausted", "budget", or a final status) */
+    record Outcome(boolean placed, String refusal) {
+        static final Outcome PLACED = new Outcome(true, null);
+        static final Outcome EXHAUSTED = new Outcome(false, "exhausted");
+    }
+
+    /** Tries the candidates in order until one places the call. */
+    Uni<Outcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred) {
+        return tryCandidate(v, candidates, 0, preferred);
+    }
+
+    private Uni<Outcome> tryCandidate(Verification v, List<CallProvider> candidates, int i, Channel preferred) {
+        if (i >= candidates.size()) {
+            return Uni.createFrom().item(Outcome.EXHAUSTED);
+        }
+        CallProvider provider = candidates.get(i);
+        Channel channel = preferred != null ? preferred
+                : provider.serves(Channel.FLASHCALL) ? Channel.FLASHCALL : Channel.VOICE;
+        CallRef callRef = CallRef.next(v.id());
+        long now = clock.millis();
+        return store.reserveCall(v.id(), callRef.value(), provider.name(), channel.wire(), now, null).chain(reserved -> {
+            if (!reserved.result().equals("ok")) {
+                return Uni.createFrom().item(new Outcome(false,
+                        reserved.result().equals("state") ? reserved.status() : reserved.result()));
+            }
+            CallRequest request = new CallRequest(callRef.value(), v.id(), v.phone(), channel, v.codeLength());
+            return Uni.createFrom().deferred(() -> provider.placeCall(request))
+                    .ifNoItem().after(PLACE_SAFETY_TIMEOUT)
+                    .failWith(() -> new ProviderException(provider.name(), ProviderException.Reason.TIMEOUT, "no answer"))
+                    .map(placed -> validatePlaced(provider, placed, v.codeLength()))
+                    .onItemOrFailure().transformToUni((placed, failure) -> failure == null
+                            ? onPlaced(v, provider, channel, callRef, placed)
+                            : onPlaceFailed(v, provider, channel, callRef, failure).chain(() -> {
+                                if (i + 1 < candidates.size()) {
+                                    String next = candidates.get(i + 1).name();
+                                    providerMetrics.fallback(provider.name(), next, reasonOf(failure));
+                                    return attempts.append(v.record("fallback", clock.millis()).provider(next)
+                                            .reason(reasonOf(failure)).build()).chain(() ->
+                                            tryCandidate(v, candidates, i + 1, preferred));
+                                }
+                                return Uni.createFrom().item(Outcome.EXHAUSTED);
+                            }));
+        });
+    }
+
+    private static PlacedCall validatePlaced(CallProvider provider, PlacedCall placed, int codeLength) {
+        String digits = placed.digits() == null ? "" : placed.digits();
+        if (digits.length() < codeLength || !digits.chars().allMatch(Character::isDigit)) {
+            throw new ProviderException(provider.name(), ProviderException.Reason.ERROR,
+                    "provider answered without enough code digits");
+        }
+        return placed;
+    }
+
+    private Uni<Outcome> onPlaced(Verification v, CallProvider provider, Channel channel, CallRef callRef,
+                                  PlacedCall placed) {
+        long now = clock.millis();
+        String digits = placed.digits();
+        String code = digits.substring(digits.length() - v.codeLength());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("codeMac", hasher.mac(v.id(), code));
+        fields.put("callStatus", CallStatus.CALLING.wire());
+        if (placed.providerCallId() != null) {
+            fields.put("providerCallId", placed.providerCallId());
+        }
+        LOG.infof("call placed: verification %s, %s via %s (%s)", v.id(), Masking.phone(v.phone()), provider.name(),
+                channel.wire());
+        return store.updateCall(v.id(), callRef.value(), false, 0,
+                        Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now)
+                .call(() -> attempts.append(v.record("call_placed", now).provider(provider.name())
+                        .channel(channel.wire()).build()))
+                .chain(updated -> placed.status().isFinal()
+                        ? outcomes.report(callRef.value(), placed.status(), placed.detail()).replaceWithVoid()
+                        // an outcome pushed before we got here (a fast callback) already settled the call
+                        : !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
+                        ? Uni.createFrom().voidItem()
+                        : tracker.track(new TrackedCall(callRef.value(), v.id(), provider.name(), placed.providerCallId(),
+                        v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis())))
+                .replaceWith(Outcome.PLACED);
+    }
+
+    private Uni<Void> onPlaceFailed(Verification v, CallProvider provider, Channel channel, CallRef callRef,
+                                    Throwable failure) {
+        long now = clock.millis();
+        String reason = reasonOf(failure);
+        if (failure instanceof ProviderException) {
+            LOG.infof("call not placed: verification %s via %s: %s (%s)", v.id(), provider.name(), reason,
+                    failure.getMessage());
+        } else {
+            LOG.warnf(failure, "call not placed: verification %s via %s", v.id(), provider.name());
+        }
+        return store.updateCall(v.id(), callRef.value(), false, -1,
+                        Events.of(now, "call_failed", "provider", provider.name(), "reason", reason),
+                        Map.of("callStatus", CallStatus.FAILED.wire()), now)
+                .chain(() -> attempts.append(v.record("call_failed", now).provider(provider.name())
+                        .channel(channel.wire()).reason(reason).outcome(failure.getMessage()).build()));
+    }
+
+    private static String reasonOf(Throwable t) {
+        return t instanceof ProviderException pe ? pe.reason().wire() : "error";
+    }
+}
