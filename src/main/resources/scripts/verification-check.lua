@@ -2,6 +2,7 @@
 -- Concurrent checks are serialised by Redis: one approval at most, never more tries than maxChecks.
 -- KEYS[1] hash, KEYS[2] events; ARGV[1] candidate HMAC (hex), ARGV[2] now (epoch ms), ARGV[3] API key name
 -- returns {status, valid 0/1, attemptsLeft, changed 0/1, phone, region, provider, callChannel, ip, userAgent, appId, deviceId}
+--#include verification-prelude
 local h = KEYS[1]
 local f = redis.call('HMGET', h, 'status', 'expiresAt', 'codeMac', 'checks', 'maxChecks', 'apiKey')
 if not f[1] or f[6] ~= ARGV[3] then
@@ -20,10 +21,8 @@ local function ctx(r)
 end
 local left = maxChecks - checks
 if left < 0 then left = 0 end
-if status == 'pending' and now >= expiresAt then
-  redis.call('HSET', h, 'status', 'expired', 'updatedAt', now)
-  redis.call('HDEL', h, 'codeMac')
-  redis.call('RPUSH', KEYS[2], cjson.encode({at = now, type = 'expired'}))
+-- the caller logs the 'expired' record of a flip it is told about (changed = 1)
+if expire_if_due(h, KEYS[2], now, status, expiresAt, '1') then
   return ctx({'expired', 0, left, 1})
 end
 if status ~= 'pending' then

@@ -4,6 +4,7 @@
 -- written at least once.
 -- KEYS[1] hash, KEYS[2] events; ARGV[1] now
 -- returns {result, provider, channel}; result expire | not_found | pending (not yet expired) | <status>
+--#include verification-prelude
 local h = KEYS[1]
 if redis.call('EXISTS', h) == 0 then
   return {'not_found', '', ''}
@@ -11,13 +12,10 @@ end
 local f = redis.call('HMGET', h, 'status', 'expiresAt', 'expiryLogged', 'provider', 'callChannel')
 local now = tonumber(ARGV[1])
 if f[1] == 'pending' then
-  if now < tonumber(f[2]) then
-    return {'pending', '', ''}
+  if expire_if_due(h, KEYS[2], now, f[1], f[2], '0') then
+    return {'expire', f[4] or '', f[5] or ''}
   end
-  redis.call('HSET', h, 'status', 'expired', 'updatedAt', now, 'endedAt', now, 'expiryLogged', '0')
-  redis.call('HDEL', h, 'codeMac')
-  redis.call('RPUSH', KEYS[2], cjson.encode({at = now, type = 'expired'}))
-  return {'expire', f[4] or '', f[5] or ''}
+  return {'pending', '', ''}
 end
 if f[1] == 'expired' and f[3] == '0' then
   return {'expire', f[4] or '', f[5] or ''}

@@ -2,6 +2,7 @@
 -- the previous code stops passing at once, late reports about the previous call become stale.
 -- KEYS[1] hash, KEYS[2] events; ARGV[1] now, ARGV[2] new callRef, ARGV[3] event json, ARGV[4] provider, ARGV[5] channel
 -- returns {result, status, callsUsed, maxCalls}; result ok | not_found | state | budget
+--#include verification-prelude
 local h = KEYS[1]
 if redis.call('EXISTS', h) == 0 then
   return {'not_found', '', 0, 0}
@@ -11,7 +12,8 @@ local status = f[1]
 local now = tonumber(ARGV[1])
 local calls = tonumber(f[3])
 local maxCalls = tonumber(f[4])
-if status == 'pending' and now >= tonumber(f[2]) then
+-- past its expiry: no call; the expiry sweep owes the attempt log its record
+if expire_if_due(h, KEYS[2], now, status, f[2], '0') then
   return {'state', 'expired', calls, maxCalls}
 end
 if status ~= 'pending' then

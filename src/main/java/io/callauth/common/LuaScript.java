@@ -36,11 +36,27 @@ public final class LuaScript {
             if (in == null) {
                 throw new IllegalStateException("missing script " + name);
             }
-            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new LuaScript(name, includes(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read script " + name, e);
         }
     }
+
+    /** a line {@code --#include <name>} is replaced by the script {@code <name>} (shared Lua functions) */
+    private static String includes(String source) {
+        StringBuilder out = new StringBuilder(source.length());
+        for (String line : source.split("\n", -1)) {
+            if (line.startsWith(INCLUDE)) {
+                out.append(fromResource(line.substring(INCLUDE.length()).strip()).source);
+            } else {
+                out.append(line);
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static final String INCLUDE = "--#include ";
 
     public static LuaScript of(String name, String source) {
         return new LuaScript(name, source);

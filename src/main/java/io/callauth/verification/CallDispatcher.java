@@ -76,9 +76,14 @@ public class CallDispatcher {
         CallRef callRef = CallRef.next(v.id());
         long now = clock.millis();
         return store.reserveCall(v.id(), callRef.value(), provider.name(), channel.wire(), now, null).chain(reserved -> {
-            if (!reserved.result().equals("ok")) {
-                return Uni.createFrom().item(new Outcome(false,
-                        reserved.result().equals("state") ? reserved.status() : reserved.result()));
+            String refusal = switch (reserved) {
+                case VerificationStore.Reserve.Ok ok -> null;
+                case VerificationStore.Reserve.Ended ended -> ended.status();
+                case VerificationStore.Reserve.BudgetSpent spent -> "budget";
+                case VerificationStore.Reserve.NotFound gone -> "not_found";
+            };
+            if (refusal != null) {
+                return Uni.createFrom().item(new Outcome(false, refusal));
             }
             CallRequest request = new CallRequest(callRef.value(), v.id(), v.phone(), channel, v.codeLength());
             return Uni.createFrom().deferred(() -> provider.placeCall(request))

@@ -103,12 +103,17 @@ public class VerificationStore {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    public Uni<ReserveResult> reserveCall(String id, String callRef, String provider, String channel, long now,
-                                          Map<String, Object> event) {
+    public Uni<Reserve> reserveCall(String id, String callRef, String provider, String channel, long now,
+                                    Map<String, Object> event) {
         return RESERVE.call(redis, keys(id), List.of(Long.toString(now), callRef, event == null ? "" : toJson(event),
                         provider, channel))
-                .map(r -> new ReserveResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toInteger(),
-                        r.get(3).toInteger()));
+                .map(r -> switch (r.get(0).toString()) {
+                    case "ok" -> new Reserve.Ok(r.get(2).toInteger(), r.get(3).toInteger());
+                    case "budget" -> new Reserve.BudgetSpent(r.get(2).toInteger(), r.get(3).toInteger());
+                    case "state" -> new Reserve.Ended(r.get(1).toString());
+                    case "not_found" -> new Reserve.NotFound();
+                    default -> throw new IllegalStateException("verification-reserve-call answered " + r.get(0));
+                });
     }
 
     public Uni<UpdateResult> updateCall(String id, String callRef, boolean requireNonFinal, int callsDelta,
@@ -211,8 +216,22 @@ public class VerificationStore {
                               String region, String provider, String channel, ClientContext context) {
     }
 
-    /** result: ok | not_found | state (status names it) | budget */
-    public record ReserveResult(String result, String status, int calls, int maxCalls) {
+    /** what reserving a call answered: the call is ours, or why not */
+    public sealed interface Reserve {
+        /** reserved: the call is the verification's current one, {@code calls} of {@code maxCalls} used */
+        record Ok(int calls, int maxCalls) implements Reserve {
+        }
+
+        /** the verification is no longer pending (expired included) */
+        record Ended(String status) implements Reserve {
+        }
+
+        /** every call of the verification's budget was used */
+        record BudgetSpent(int calls, int maxCalls) implements Reserve {
+        }
+
+        record NotFound() implements Reserve {
+        }
     }
 
     /** result: ok | not_found | stale | duplicate */

@@ -38,6 +38,8 @@ class VerificationApiTest {
     @Inject
     MutableClock clock;
     @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
+    @Inject
     CallTracker tracker;
     @Inject
     AttemptLog attempts;
@@ -183,6 +185,10 @@ class VerificationApiTest {
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         verify().get("/v1/verifications/" + id).then().statusCode(200).body("status", equalTo("expired"));
         check(id, codeOf(phone)).statusCode(409).body("code", equalTo("expired"));
+        // the check that found it expired ended it the way every other path does: ended, code gone, one event
+        var hash = redis.hash(String.class).hgetall(VerificationStore.hashKey(id));
+        assertThat(hash).containsEntry("status", "expired").containsKey("endedAt").doesNotContainKey("codeMac")
+                .containsEntry("expiryLogged", "1");
     }
 
     @Test
