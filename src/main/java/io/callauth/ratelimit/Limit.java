@@ -1,8 +1,5 @@
 package io.callauth.ratelimit;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConfigurationBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,15 +14,6 @@ public record Limit(String rule, List<Window> windows) {
 
     public boolean enabled() {
         return !windows.isEmpty();
-    }
-
-    /** each window refills all its tokens at once at the end of its interval: at most N per window */
-    public BucketConfiguration bucket() {
-        ConfigurationBuilder b = BucketConfiguration.builder();
-        for (Window w : windows) {
-            b.addLimit(Bandwidth.builder().capacity(w.count()).refillIntervally(w.count(), w.per()).build());
-        }
-        return b.build();
     }
 
     public static Limit parse(String rule, String spec) {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rate-limit rules over distributed buckets. Starts and resends consume, in order, from the destination,
- * the prefix, the client IP and the API key buckets; checks from the client IP's check bucket. The first empty
- * bucket refuses with 429 {@code rate_limited}, {@code Retry-After} the seconds until it allows one more, and the
+ * The rate-limit rules over distributed buckets. Starts and resends consume from the destination, the prefix, the
+ * client IP and the API key buckets together (one round trip; a refusal by one gives the others their token back);
+ * checks from the client IP's check bucket. The first empty bucket in that order refuses with 429 {@code rate_limited}, {@code Retry-After} the seconds until it allows one more, and the
  * rule's name. A prefix bucket running dry is also a toll-fraud signal (metric and alert log).
  */
 @ApplicationScoped
@@ -63,7 +63,7 @@ public class RateLimits implements AbuseGuard {
             add(rules, ip, clientIp);
             add(rules, apiKey, a.apiKey());
         }
-        return consume(rules, 0, a);
+        return consume(rules, a);
     }
 
     private static void add(List<Map.Entry<Limit, String>> rules, Limit limit, String subject) {
@@ -72,25 +72,35 @@ public class RateLimits implements AbuseGuard {
         }
     }
 
-    private Uni<Void> consume(List<Map.Entry<Limit, String>> rules, int i, Attempt a) {
-        if (i >= rules.size()) {
+    /**
+     * Every bucket of the attempt at once (one round trip: each bucket is its own key and slot, asked in parallel).
+     * Refused by any: the tokens the others took are given back, and the first refusal in rule order answers.
+     */
+    private Uni<Void> consume(List<Map.Entry<Limit, String>> rules, Attempt a) {
+        if (rules.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Limit limit = rules.get(i).getKey();
-        String subject = rules.get(i).getValue();
-        return limiter.consume(limit, subject).chain(d -> {
-            if (d.allowed()) {
-                return consume(rules, i + 1, a);
+        List<Uni<RateLimiter.Decision>> asks = rules.stream()
+                .map(r -> limiter.consume(r.getKey(), r.getValue())).toList();
+        return Uni.join().all(asks).andFailFast().chain(decisions -> {
+            RateLimiter.Decision refused = decisions.stream().filter(d -> !d.allowed()).findFirst().orElse(null);
+            if (refused == null) {
+                return Uni.createFrom().voidItem();
             }
-            long retry = Math.max(1, (d.retryAfter().toMillis() + 999) / 1000);
-            if (limit == prefix) {
-                metrics.counter("callauth.tollfraud.prefix.velocity", "prefix", subject).increment();
-                LOG.warnf("TOLL-FRAUD ALERT: prefix %s… exceeded %s (api key %s, destination %s)", subject,
-                        limit.windows(), a.apiKey(), Masking.phone(a.phone().e164()));
-            }
-            return Uni.createFrom().failure(new ApiProblem(429, "rate_limited",
+            decisions.stream().filter(d -> !d.allowed() && d.limit() == prefix).findFirst().ifPresent(d -> {
+                metrics.counter("callauth.tollfraud.prefix.velocity", "prefix", d.subject()).increment();
+                LOG.warnf("TOLL-FRAUD ALERT: prefix %s… exceeded %s (api key %s, destination %s)", d.subject(),
+                        d.limit().windows(), a.apiKey(), Masking.phone(a.phone().e164()));
+            });
+            List<Uni<Void>> refunds = decisions.stream().filter(RateLimiter.Decision::allowed)
+                    .map(limiter::refund).toList();
+            Uni<Void> given = refunds.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(refunds).andCollectFailures().replaceWithVoid();
+            long retry = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+            Limit limit = refused.limit();
+            return given.chain(() -> Uni.createFrom().failure(new ApiProblem(429, "rate_limited",
                     "too many attempts for this " + describe(limit.rule()) + "; retry in " + retry + " s",
-                    Map.of("rule", limit.rule()), retry));
+                    Map.of("rule", limit.rule()), retry)));
         });
     }
 

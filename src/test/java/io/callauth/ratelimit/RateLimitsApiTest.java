@@ -115,6 +115,26 @@ class RateLimitsApiTest {
     }
 
     @Test
+    void aStartRefusedByOneBucketCostsTheOthersNothing() throws Exception {
+        // one client IP uses up its 20 starts on other numbers
+        String ip = "192.0.2.201";
+        List<HttpResponse<String>> spent = concurrently(20, i ->
+                "{\"phone\":\"" + String.format("+7916%07d", 3_000_000 + i * 101) + "\",\"context\":{\"ip\":\"" + ip + "\"}}");
+        assertThat(count(spent, 201)).isEqualTo(20);
+        // the next start from it, to a fresh number, is refused by the IP bucket...
+        String phone = Api.newPhone();
+        Api.verify().body("{\"phone\":\"" + phone + "\",\"context\":{\"ip\":\"" + ip + "\"}}")
+                .post("/v1/verifications").then().statusCode(429).body("rule", equalTo("ip"));
+        // ...and took nothing from that number's destination bucket: its 3 starts are all still there
+        for (int i = 0; i < 3; i++) {
+            Api.verify().body("{\"phone\":\"" + phone + "\",\"context\":{\"ip\":\"203.0.113." + (50 + i) + "\"}}")
+                    .post("/v1/verifications").then().statusCode(201);
+        }
+        Api.verify().body("{\"phone\":\"" + phone + "\",\"context\":{\"ip\":\"203.0.113.60\"}}")
+                .post("/v1/verifications").then().statusCode(429).body("rule", equalTo("destination"));
+    }
+
+    @Test
     void hundredSimultaneousStartsIntoOnePrefixGiveExactlyFifty() throws Exception {
         List<HttpResponse<String>> rs = concurrently(100, i ->
                 "{\"phone\":\"" + String.format("+7903555%04d", i) + "\",\"context\":{\"ip\":\"10.9." + i + ".1\"}}");
