@@ -55,27 +55,52 @@ public class CallDispatcher {
         this.trackingGrace = tracking.grace();
     }
 
-    /** what came of trying a list of candidates: placed, or why not ("exhausted", "budget", or a final status) */
-    record Outcome(boolean placed, String refusal) {
-        static final Outcome PLACED = new Outcome(true, null);
-        static final Outcome EXHAUSTED = new Outcome(false, "exhausted");
+    /**
+     * What came of trying a list of candidates: placed, or why not ("exhausted", "budget", or a final status). A placed
+     * call comes with the channel it went out on and the verification's state as the placing script left it
+     * ({@code state}), so an answer needs no read; {@code settled}: the provider answered with a final status at once
+     * and its outcome was handled (the state may have moved on since).
+     */
+    record Outcome(boolean placed, String refusal, Channel channel, VerificationStore.UpdateResult state,
+                   boolean settled) {
+        static final Outcome EXHAUSTED = new Outcome(false, "exhausted", null, null, false);
+
+        static Outcome refused(String refusal) {
+            return new Outcome(false, refusal, null, null, false);
+        }
+    }
+
+    /** the channel a provider is asked for: the preferred one, else flash call where it has it */
+    static Channel channelFor(CallProvider provider, Channel preferred) {
+        return preferred != null ? preferred : provider.serves(Channel.FLASHCALL) ? Channel.FLASHCALL : Channel.VOICE;
     }
 
     /** Tries the candidates in order until one places the call. */
     Uni<Outcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred) {
-        return tryCandidate(v, candidates, 0, preferred);
+        return tryCandidate(v, candidates, 0, preferred, null);
     }
 
-    private Uni<Outcome> tryCandidate(Verification v, List<CallProvider> candidates, int i, Channel preferred) {
+    /**
+     * The same, when the first candidate's call is reserved already ({@code reserved}: the verification was created
+     * with it, in the same script).
+     */
+    Uni<Outcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred, CallRef reserved) {
+        return tryCandidate(v, candidates, 0, preferred, reserved);
+    }
+
+    private Uni<Outcome> tryCandidate(Verification v, List<CallProvider> candidates, int i, Channel preferred,
+                                      CallRef reservedRef) {
         if (i >= candidates.size()) {
             return Uni.createFrom().item(Outcome.EXHAUSTED);
         }
         CallProvider provider = candidates.get(i);
-        Channel channel = preferred != null ? preferred
-                : provider.serves(Channel.FLASHCALL) ? Channel.FLASHCALL : Channel.VOICE;
-        CallRef callRef = CallRef.next(v.id());
+        Channel channel = channelFor(provider, preferred);
+        CallRef callRef = reservedRef != null ? reservedRef : CallRef.next(v.id());
         long now = clock.millis();
-        return store.reserveCall(v.id(), callRef.value(), provider.name(), channel.wire(), now, null).chain(reserved -> {
+        Uni<VerificationStore.Reserve> reserve = reservedRef != null
+                ? Uni.createFrom().item(new VerificationStore.Reserve.Ok(v.calls(), v.maxCalls()))
+                : store.reserveCall(v.id(), callRef.value(), provider.name(), channel.wire(), now, null);
+        return reserve.chain(reserved -> {
             String refusal = switch (reserved) {
                 case VerificationStore.Reserve.Ok ok -> null;
                 case VerificationStore.Reserve.Ended ended -> ended.status();
@@ -83,7 +108,7 @@ public class CallDispatcher {
                 case VerificationStore.Reserve.NotFound gone -> "not_found";
             };
             if (refusal != null) {
-                return Uni.createFrom().item(new Outcome(false, refusal));
+                return Uni.createFrom().item(Outcome.refused(refusal));
             }
             CallRequest request = new CallRequest(callRef.value(), v.id(), v.phone(), channel, v.codeLength());
             return Uni.createFrom().deferred(() -> provider.placeCall(request))
@@ -98,7 +123,7 @@ public class CallDispatcher {
                                     providerMetrics.fallback(provider.name(), next, reasonOf(failure));
                                     return attempts.append(v.record("fallback", clock.millis()).provider(next)
                                             .reason(reasonOf(failure)).build()).chain(() ->
-                                            tryCandidate(v, candidates, i + 1, preferred));
+                                            tryCandidate(v, candidates, i + 1, preferred, null));
                                 }
                                 return Uni.createFrom().item(Outcome.EXHAUSTED);
                             }));
@@ -127,18 +152,27 @@ public class CallDispatcher {
         }
         LOG.infof("call placed: verification %s, %s via %s (%s)", v.id(), Masking.phone(v.phone()), provider.name(),
                 channel.wire());
-        return store.updateCall(v.id(), callRef.value(), false, 0,
-                        Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now)
-                .call(() -> attempts.append(v.record("call_placed", now).provider(provider.name())
-                        .channel(channel.wire()).build()))
-                .chain(updated -> placed.status().isFinal()
-                        ? outcomes.report(callRef.value(), placed.status(), placed.detail()).replaceWithVoid()
-                        // an outcome pushed before we got here (a fast callback) already settled the call
-                        : !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
-                        ? Uni.createFrom().voidItem()
-                        : tracker.track(new TrackedCall(callRef.value(), v.id(), provider.name(), placed.providerCallId(),
-                        v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis())))
-                .replaceWith(Outcome.PLACED);
+        // one round trip: the placed call recorded, its log record and its tracking, all at once
+        Uni<VerificationStore.UpdateResult> update = store.updateCall(v.id(), callRef.value(), false, 0,
+                Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now);
+        Uni<Void> logged = attempts.append(v.record("call_placed", now).provider(provider.name())
+                .channel(channel.wire()).build());
+        Uni<Void> tracked = placed.status().isFinal() ? Uni.createFrom().voidItem()
+                : tracker.track(new TrackedCall(callRef.value(), v.id(), provider.name(), placed.providerCallId(),
+                v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis()));
+        return Uni.combine().all().unis(update, logged, tracked).asTuple().chain(t -> {
+            VerificationStore.UpdateResult updated = t.getItem1();
+            if (placed.status().isFinal()) {
+                return outcomes.report(callRef.value(), placed.status(), placed.detail())
+                        .replaceWith(new Outcome(true, null, channel, updated, true));
+            }
+            Outcome out = new Outcome(true, null, channel, updated, false);
+            // an outcome pushed before the update (a fast callback) settled the call already, or the verification
+            // moved on: nothing to follow
+            return !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
+                    ? tracker.forget(callRef.value()).replaceWith(out)
+                    : Uni.createFrom().item(out);
+        });
     }
 
     private Uni<Void> onPlaceFailed(Verification v, CallProvider provider, Channel channel, CallRef callRef,

@@ -32,6 +32,20 @@ public record Verification(
                 .client(c.ip(), c.userAgent(), c.appId(), c.deviceId());
     }
 
+    /** this new verification with its first call reserved: the create script stores both at once */
+    Verification withFirstCall(CallRef ref, String provider, String callChannel) {
+        return new Verification(id, apiKey, phone, region, status, channel, CallStatus.QUEUED, provider, callChannel,
+                ref.value(), null, provider, codeLength, checks, maxChecks, 1, maxCalls, createdAt, expiresAt,
+                updatedAt, endedAt, context);
+    }
+
+    /** this verification as the script that recorded its placed call left it (no need to read it back) */
+    Verification afterCall(VerificationStore.UpdateResult u, String callChannel, long now) {
+        return new Verification(id, apiKey, phone, region, VerificationStatus.fromWire(u.status()), channel,
+                CallStatus.fromWire(u.callStatus()), u.provider(), callChannel, callRef, providerCallId, u.tried(),
+                codeLength, checks, maxChecks, u.calls(), u.maxCalls(), createdAt, expiresAt, now, endedAt, context);
+    }
+
     public int attemptsLeft() {
         return Math.max(0, maxChecks - checks);
     }
@@ -57,6 +71,10 @@ public record Verification(
         m.put("createdAt", Long.toString(createdAt));
         m.put("expiresAt", Long.toString(expiresAt));
         m.put("updatedAt", Long.toString(updatedAt));
+        putIf(m, "provider", provider);
+        putIf(m, "callChannel", callChannel);
+        putIf(m, "callRef", callRef);
+        putIf(m, "tried", tried);
         if (context != null) {
             putIf(m, "ip", context.ip());
             putIf(m, "userAgent", context.userAgent());

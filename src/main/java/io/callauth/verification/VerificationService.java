@@ -125,37 +125,54 @@ public class VerificationService {
         return admission.admit(attempt, requested).chain(() -> {
             long now = clock.millis();
             String id = Ids.random("vf_", 16);
-            Verification v = new Verification(id, key.name(), phone.e164(), phone.region(), VerificationStatus.PENDING,
-                    requested, CallStatus.QUEUED, null, null, null, null, "", config.codeLength(), 0,
-                    config.maxChecks(), 0, config.maxCalls(), now, now + config.codeTtl().toMillis(), now, null, ctx);
-            return store.create(v, Events.of(now, "started", "channel", requested), config.keyTtl().toMillis())
-                    .chain(() -> idempotencyKey == null ? Uni.createFrom().item(Optional.<String>empty())
-                            : store.claimIdempotencyKey(key.name(), idempotencyKey, id + "|" + phone.e164(),
-                            config.idempotencyTtl().toMillis()))
-                    .chain(lost -> {
-                        if (lost.isPresent()) {
+            Channel preferred = requested.equals("auto") ? null : Channel.parse(requested).orElseThrow();
+            List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
+            Verification fresh = new Verification(id, key.name(), phone.e164(), phone.region(),
+                    VerificationStatus.PENDING, requested, CallStatus.QUEUED, null, null, null, null, "",
+                    config.codeLength(), 0, config.maxChecks(), 0, config.maxCalls(), now,
+                    now + config.codeTtl().toMillis(), now, null, ctx);
+            // the started record names the provider the verification is routed to first: conversion by provider
+            // counts a verification under the provider that got it first
+            AttemptRecord started = fresh.record("started", now)
+                    .provider(candidates.isEmpty() ? null : candidates.get(0).name()).build();
+            // the first candidate's call is reserved by the create script itself
+            CallRef firstRef = candidates.isEmpty() ? null : CallRef.next(id);
+            Verification v = firstRef == null ? fresh : fresh.withFirstCall(firstRef, candidates.get(0).name(),
+                    CallDispatcher.channelFor(candidates.get(0), preferred).wire());
+            Uni<Boolean> created = store.create(v, Events.of(now, "started", "channel", requested),
+                    config.keyTtl().toMillis());
+            Uni<Void> indexed = store.indexPhone(key.name(), v.phone(), v.id(), config.codeTtl().toMillis());
+            if (idempotencyKey == null) {
+                // one round trip: the verification with its first call reserved, its record, its phone index
+                return Uni.combine().all().unis(created, log(started), indexed).asTuple()
+                        .chain(() -> begun(key, v, phone, preferred, candidates, firstRef));
+            }
+            return created.chain(() -> store.claimIdempotencyKey(key.name(), idempotencyKey,
+                            id + "|" + phone.e164(), config.idempotencyTtl().toMillis()))
+                    .chain(lost -> lost.isPresent()
                             // a concurrent request with the same key won: ours never placed a call, drop it
-                            return store.delete(id).chain(() -> replay(key, lost.get(), phone));
-                        }
-                        metrics.started();
-                        Channel preferred = v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElseThrow();
-                        List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
-                        // the started record names the provider the verification is routed to first: conversion
-                        // by provider counts a verification under the provider that got it first
-                        AttemptRecord started = v.record("started", now)
-                                .provider(candidates.isEmpty() ? null : candidates.get(0).name()).build();
-                        return log(started)
-                                .chain(() -> observe(o -> o.started(phone.region(), phone.prefix())))
-                                .chain(() -> firstCall(key, v, preferred, candidates));
-                    });
+                            ? store.delete(id).chain(() -> replay(key, lost.get(), phone))
+                            : Uni.combine().all().unis(log(started), indexed).asTuple()
+                            .chain(() -> begun(key, v, phone, preferred, candidates, firstRef)));
         });
     }
 
-    private Uni<Started> firstCall(ApiKey key, Verification v, Channel preferred, List<CallProvider> candidates) {
-        return dispatcher.placeFirstOf(v, candidates, preferred).chain(outcome -> {
+    private Uni<Started> begun(ApiKey key, Verification v, PhoneNumbers.Phone phone, Channel preferred,
+                               List<CallProvider> candidates, CallRef firstRef) {
+        metrics.started();
+        observe(o -> o.started(phone.region(), phone.prefix()));
+        Uni<CallDispatcher.Outcome> placing = firstRef == null ? dispatcher.placeFirstOf(v, candidates, preferred)
+                : dispatcher.placeFirstOf(v, candidates, preferred, firstRef);
+        return placing.chain(outcome -> {
             if (outcome.placed()) {
-                return store.indexPhone(key.name(), v.phone(), v.id(), config.codeTtl().toMillis())
-                        .chain(() -> view(key, v.id(), false)).map(view -> new Started(view, false));
+                if (!outcome.settled() && outcome.state().result().equals("ok")) {
+                    // the answer from what the placing script returned: no read
+                    long now = clock.millis();
+                    Verification placed = v.afterCall(outcome.state(), outcome.channel().wire(), now);
+                    return Uni.createFrom().item(new Started(VerificationView.of(placed, now, null), false));
+                }
+                // the provider settled the call at once (or an outcome overtook us): the state may have moved on
+                return view(key, v.id(), false).map(view -> new Started(view, false));
             }
             return outcomes.fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(new ApiProblem(503,
                     "providers_unavailable", "no provider could place a call; try again later",
