@@ -668,21 +668,29 @@ public class AttemptArchive {
     }
 
     /**
+     * How a summary's {@code groupBy} reads the hourly tables (rollups, approval times): the dimension's rows
+     * ({@code all} for hour and day) and the SQL expression of the group's key.
+     */
+    private record Grouping(String dim, String key) {
+        static Grouping of(String groupBy) {
+            return switch (groupBy) {
+                case "hour" -> new Grouping("all", "hour");
+                case "day" -> new Grouping("all", "date_trunc('day', hour, 'UTC')");
+                case "provider", "country", "prefix", "appId" -> new Grouping(groupBy, "value");
+                default -> throw new IllegalArgumentException(groupBy);
+            };
+        }
+    }
+
+    /**
      * Sums the rollups of whole hours in [from, to) grouped by {@code groupBy}: provider, country, prefix, appId (the
      * value, "" when the records had none), hour or day (an ISO instant). Ordered by key.
      */
     public Map<String, Counts> rollup(String groupBy, Instant from, Instant to) throws SQLException {
         ensureSchema();
-        String dim = switch (groupBy) {
-            case "hour", "day" -> "all";
-            default -> groupBy;
-        };
-        String key = switch (groupBy) {
-            case "hour" -> "hour";
-            case "day" -> "date_trunc('day', hour, 'UTC')";
-            default -> "value";
-        };
-        String sql = "SELECT " + key + " AS k, rule, sum(started), sum(approved), sum(calls_placed), sum(calls_delivered),"
+        Grouping g = Grouping.of(groupBy);
+        String dim = g.dim();
+        String sql = "SELECT " + g.key() + " AS k, rule, sum(started), sum(approved), sum(calls_placed), sum(calls_delivered),"
                 + " sum(refused) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, long[]> flows = new TreeMap<>();
         Map<String, Map<String, Long>> refusals = new HashMap<>();
@@ -717,17 +725,9 @@ public class AttemptArchive {
      */
     public Map<String, Double> medianSecondsToApprove(String groupBy, Instant from, Instant to) throws SQLException {
         ensureSchema();
-        String dim = switch (groupBy) {
-            case "hour", "day" -> "all";
-            case "provider", "country", "prefix", "appId" -> groupBy;
-            default -> throw new IllegalArgumentException(groupBy);
-        };
-        String key = switch (groupBy) {
-            case "hour" -> "hour";
-            case "day" -> "date_trunc('day', hour, 'UTC')";
-            default -> "value";
-        };
-        String sql = "SELECT " + key + ", seconds, sum(approved) FROM attempt_approval_times"
+        Grouping g = Grouping.of(groupBy);
+        String dim = g.dim();
+        String sql = "SELECT " + g.key() + ", seconds, sum(approved) FROM attempt_approval_times"
                 + " WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, ApprovalTimes> groups = new HashMap<>();
         ApprovalTimes all = ApprovalTimes.empty();
