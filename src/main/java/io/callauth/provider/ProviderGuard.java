@@ -32,11 +32,33 @@ public final class ProviderGuard {
 
     public ProviderGuard(String provider, ProvidersConfig.Circuit config, ProviderMetrics metrics) {
         this.provider = provider;
-        // unique per guard: a replica has one client per provider, tests build more
-        this.circuitName = "provider-" + provider + "-" + Integer.toHexString(System.identityHashCode(this));
+        this.circuitName = uniqueName("provider-" + provider);
         this.metrics = metrics;
         this.guard = circuit(circuitName, config);
         this.readGuard = circuit(circuitName + "-read", config);
+    }
+
+    private static final java.util.Set<String> NAMES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Stable circuit names, so dashboards and the maintenance API find them: {@code provider-<name>} and
+     * {@code provider-<name>-read}. A replica has one client per provider; a second guard for the same provider in
+     * one JVM (tests build their own clients) gets {@code -2}, {@code -3}, ... since names must be unique.
+     */
+    private static String uniqueName(String base) {
+        if (NAMES.add(base)) {
+            return base;
+        }
+        for (int i = 2; ; i++) {
+            if (NAMES.add(base + "-" + i)) {
+                return base + "-" + i;
+            }
+        }
+    }
+
+    /** the placing circuit's name ({@code provider-<name>}; the read circuit's is this plus {@code -read}) */
+    public String circuitName() {
+        return circuitName;
     }
 
     private static TypedGuard<Uni<Object>> circuit(String name, ProvidersConfig.Circuit config) {
