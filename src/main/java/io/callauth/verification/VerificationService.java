@@ -50,6 +50,8 @@ public class VerificationService implements CallOutcomes {
     private final CodeHasher hasher;
     private final PhoneNumbers phones;
     private final AttemptLog attempts;
+    /** the calls of live verifications, for the fraud team's call records */
+    private final io.callauth.calls.CallLedger ledger;
     private final VerificationConfig config;
     private final VerificationMetrics metrics;
     private final ProviderMetrics providerMetrics;
@@ -62,7 +64,8 @@ public class VerificationService implements CallOutcomes {
                                PhoneNumbers phones, AttemptLog attempts, VerificationConfig config,
                                VerificationMetrics metrics, ProviderMetrics providerMetrics, Clock clock,
                                Instance<AbuseGuard> guards, io.callauth.provider.TrackingConfig tracking,
-                               Instance<VerificationObserver> observers) {
+                               Instance<VerificationObserver> observers, io.callauth.calls.CallLedger ledger) {
+        this.ledger = ledger;
         this.store = store;
         this.chain = chain;
         this.tracker = tracker;
@@ -241,11 +244,18 @@ public class VerificationService implements CallOutcomes {
         if (placed.providerCallId() != null) {
             fields.put("providerCallId", placed.providerCallId());
         }
+        // the calling number shows the code: kept masked, and a provider call id that is the calling number not at all
+        String callerId = Masking.callerId(digits, v.codeLength());
+        String keptCallId = placed.providerCallId() == null || placed.providerCallId().replaceAll("[^0-9]", "")
+                .endsWith(code) ? null : placed.providerCallId();
         LOG.infof("call placed: verification %s, %s via %s (%s)", v.id(), Masking.phone(v.phone()), provider.name(),
                 channel.wire());
         return store.updateCall(v.id(), callRef, false, 0,
                         event(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now)
-                .call(() -> log(record(v, "call_placed", now).withProvider(provider.name()).withChannel(channel.wire())))
+                .call(() -> log(record(v, "call_placed", now).withProvider(provider.name()).withChannel(channel.wire())
+                        .withCall(callRef, keptCallId, callerId)))
+                .call(() -> ledger.placed(v.id(), callRef, provider.name(), channel.wire(), v.phone(), callerId,
+                        keptCallId, now, CallStatus.CALLING.wire()))
                 .chain(updated -> placed.status().isFinal()
                         ? report(callRef, placed.status(), placed.detail()).replaceWithVoid()
                         // an outcome pushed before we got here (a fast callback) already settled the call
@@ -270,7 +280,9 @@ public class VerificationService implements CallOutcomes {
                         event(now, "call_failed", "provider", provider.name(), "reason", reason),
                         Map.of("callStatus", CallStatus.FAILED.wire()), now)
                 .chain(() -> log(record(v, "call_failed", now).withProvider(provider.name()).withChannel(channel.wire())
-                        .withReason(reason).withOutcome(failure.getMessage())));
+                        .withReason(reason).withOutcome(failure.getMessage()).withCall(callRef, null, null)))
+                .chain(() -> ledger.placed(v.id(), callRef, provider.name(), channel.wire(), v.phone(), null, null, now,
+                        CallStatus.FAILED.wire()));
     }
 
     private static String reasonOf(Throwable t) {
@@ -305,7 +317,8 @@ public class VerificationService implements CallOutcomes {
                         }
                         Verification v = stored.get().verification();
                         return log(record(v, "call_outcome", now).withProvider(r.provider()).withOutcome(status.wire())
-                                .withReason(detail))
+                                .withReason(detail).withCall(callRef, null, null))
+                                .chain(() -> ledger.status(callRef, status.wire()))
                                 .chain(() -> tracker.forget(callRef))
                                 .chain(() -> status == CallStatus.DELIVERED || v.statusAt(now) != VerificationStatus.PENDING
                                         ? Uni.createFrom().voidItem() : fallBack(v, r.provider(), status))
