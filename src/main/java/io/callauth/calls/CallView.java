@@ -24,7 +24,8 @@ public record CallView(
         @Schema(description = "`calling`, `delivered`, `not_delivered` or `failed` (could not be placed)",
                 enumeration = {"calling", "delivered", "not_delivered", "failed"}, examples = "delivered")
         String callStatus,
-        @Schema(type = SchemaType.OBJECT, nullable = true, description = "What the provider keeps of the call, as it "
+        @Schema(type = SchemaType.OBJECT, implementation = Object.class, additionalProperties = Schema.True.class,
+                nullable = true, description = "What the provider keeps of the call, as it "
                 + "gives it (Yunhu CDR: `answertime`, `billsec`, `hangupcause`, `recordfilename`, ...; SunSim call "
                 + "list row: `callDate`, `callDuration`, `callRecordId`, ...; CallPass: its status result), calling "
                 + "numbers masked; null when it keeps none")
