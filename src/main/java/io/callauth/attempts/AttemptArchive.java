@@ -86,6 +86,7 @@ public class AttemptArchive {
         long cutoff = retentionCutoff().toEpochMilli();
         List<AttemptLog.Entry> keep = new ArrayList<>(entries.size());
         List<AttemptLog.Entry> calls = new ArrayList<>(); // call rows (CallArchive): call records, pushed CDRs
+        int pushed = 0; // of which providers' pushed records (call_record): call rows only
         Set<LocalDate> days = new TreeSet<>();
         for (AttemptLog.Entry e : entries) {
             if (e.record().at() < cutoff || e.record().type() == null) {
@@ -95,13 +96,13 @@ public class AttemptArchive {
                 calls.add(e);
             }
             if (CallArchive.CALL_RECORD.equals(e.record().type())) {
+                pushed++;
                 continue; // a provider's pushed record of a call: a call row, not an attempt
             }
             keep.add(e);
             days.add(day(e.record().at()));
         }
-        int tooOld = entries.size() - keep.size() - (int) calls.stream()
-                .filter(e -> CallArchive.CALL_RECORD.equals(e.record().type())).count();
+        int tooOld = entries.size() - keep.size() - pushed;
         if (keep.isEmpty() && calls.isEmpty()) {
             return new Stored(0, 0, tooOld);
         }
