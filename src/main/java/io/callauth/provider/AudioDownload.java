@@ -41,7 +41,7 @@ public final class AudioDownload {
      */
     public static Uni<java.util.Optional<CallAudio>> get(String provider, String url, Duration timeout, String fallbackType) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                .setIdleTimeout(timeout.toMillis());
+                .setIdleTimeout(timeout.toMillis()).setFollowRedirects(true);
         return client().request(options)
                 .chain(req -> req.send())
                 .onFailure().transform(t -> new ProviderException(provider, ProviderException.Reason.ERROR,
@@ -67,7 +67,9 @@ public final class AudioDownload {
                     } catch (NumberFormatException ignored) {
                         // unknown length: chunked
                     }
-                    return java.util.Optional.of(new CallAudio(type, length, resp.toMulti()));
+                    // a client that stops listening closes the download, never leaving a paused connection in the pool
+                    return java.util.Optional.of(new CallAudio(type, length, resp.toMulti().onCancellation()
+                            .invoke(() -> resp.getDelegate().request().connection().close())));
                 });
     }
 }
