@@ -87,16 +87,25 @@ public class AttemptArchive {
         ensureSchema();
         long cutoff = retentionCutoff().toEpochMilli();
         List<AttemptLog.Entry> keep = new ArrayList<>(entries.size());
+        List<AttemptLog.Entry> calls = new ArrayList<>(); // call rows (CallArchive): call records, pushed CDRs
+        int pushed = 0; // of which providers' pushed records (call_record): call rows only
         Set<LocalDate> days = new TreeSet<>();
         for (AttemptLog.Entry e : entries) {
             if (e.record().at() < cutoff || e.record().type() == null) {
                 continue;
             }
+            if (e.record().callRef() != null) {
+                calls.add(e);
+            }
+            if (CallArchive.CALL_RECORD.equals(e.record().type())) {
+                pushed++;
+                continue; // a provider's pushed record of a call: a call row, not an attempt
+            }
             keep.add(e);
             days.add(day(e.record().at()));
         }
-        int tooOld = entries.size() - keep.size();
-        if (keep.isEmpty()) {
+        int tooOld = entries.size() - keep.size() - pushed;
+        if (keep.isEmpty() && calls.isEmpty()) {
             return new Stored(0, 0, tooOld);
         }
         ensureDays(days);
@@ -104,10 +113,11 @@ public class AttemptArchive {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    Set<String> inserted = copyOrInsert(c, keep);
+                    Set<String> inserted = keep.isEmpty() ? Set.of() : copyOrInsert(c, keep);
                     List<AttemptLog.Entry> fresh = keep.stream().filter(e -> inserted.contains(e.id())).toList();
                     Map<String, Cohort> cohorts = verifications(c, fresh);
                     rollups(c, fresh, cohorts);
+                    CallArchive.store(c, calls); // the calls' rows (V2), idempotent upserts
                     c.commit();
                     return new Stored(inserted.size(), keep.size() - inserted.size(), tooOld);
                 } catch (SQLException e) {
@@ -198,6 +208,9 @@ public class AttemptArchive {
 
     private Set<String> insert(Connection c, List<AttemptLog.Entry> entries) throws SQLException {
         int n = entries.size();
+        if (n == 0) {
+            return Set.of();
+        }
         String[][] cols = new String[16][n];
         Long[] at = new Long[n];
         for (int i = 0; i < n; i++) {
@@ -584,6 +597,7 @@ public class AttemptArchive {
                     ps.setObject(1, utc(cutoff));
                     verifications += ps.executeUpdate();
                 }
+                CallArchive.deleteOlderThan(c, cutoff); // the calls' rows (V2)
                 c.commit();
                 dropped.forEach(knownDays::remove);
                 if (!dropped.isEmpty()) {

@@ -27,7 +27,7 @@ public final class AttemptRecords {
         private final long at;
         private final String type;
         private String verificationId, phone, country, prefix, provider, channel, outcome, reason, rule, apiKey, ip,
-                userAgent, appId, deviceId;
+                userAgent, appId, deviceId, callRef, providerCallId, callerId;
 
         private Builder(long at, String type) {
             this.at = at;
@@ -86,9 +86,18 @@ public final class AttemptRecords {
             return this;
         }
 
+        /** the call a call record is about: our reference, the provider's id (never a calling number), the masked
+         * caller ID */
+        public Builder call(String callRef, String providerCallId, String callerId) {
+            this.callRef = callRef;
+            this.providerCallId = providerCallId;
+            this.callerId = callerId;
+            return this;
+        }
+
         public AttemptRecord build() {
             return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome,
-                    reason, rule, apiKey, ip, userAgent, appId, deviceId);
+                    reason, rule, apiKey, ip, userAgent, appId, deviceId, callRef, providerCallId, callerId, null);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.callauth.calls;
 
 import io.vertx.core.json.JsonObject;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 
@@ -9,6 +11,23 @@ import java.time.Instant;
  * as the provider shows it, when it was placed, its status) and {@code record}, what the provider itself keeps of the
  * call (Yunhu CDR, SunSim call list row, CallPass status result), or null when the provider keeps none.
  */
-public record CallView(String callRef, String provider, String channel, String callerId, Instant placedAt,
-                       String callStatus, JsonObject record) {
+@Schema(name = "Call", description = "One call of a verification and the provider's own record of it")
+public record CallView(
+        @Schema(required = true, description = "Our reference of the call; its recording is "
+                + "`/v1/calls/{callRef}/recording`", examples = "vf_4c1e0d6a9b2f47e3a1c5d8e7f6a5b4c3.9f2a1c")
+        String callRef,
+        @Schema(required = true, examples = "yunhu") String provider,
+        @Schema(description = "`flashcall` or `voice`", examples = "flashcall") String channel,
+        @Schema(nullable = true, description = "The calling number as the provider shows it, its last digits (the "
+                + "code) masked", examples = "219024****") String callerId,
+        @Schema(nullable = true, description = "When the call was placed") Instant placedAt,
+        @Schema(description = "`calling`, `delivered`, `not_delivered` or `failed` (could not be placed)",
+                enumeration = {"calling", "delivered", "not_delivered", "failed"}, examples = "delivered")
+        String callStatus,
+        @Schema(type = SchemaType.OBJECT, implementation = Object.class, additionalProperties = Schema.True.class,
+                nullable = true, description = "What the provider keeps of the call, as it "
+                + "gives it (Yunhu CDR: `answertime`, `billsec`, `hangupcause`, `recordfilename`, ...; SunSim call "
+                + "list row: `callDate`, `callDuration`, `callRecordId`, ...; CallPass: its status result), calling "
+                + "numbers masked; null when it keeps none")
+        JsonObject record) {
 }

@@ -28,14 +28,16 @@ public record Problem(
                 * `unauthorized` (401): no or an unknown API key
                 * `forbidden` (403): the API key lacks the role the operation needs
                 * `destination_not_allowed` (403): the number may not be called; `reason` and `rule` say why
-                * `not_found` (404): no such verification for this API key
+                * `not_found` (404): no such verification for this API key; (fraud API) no such call, or no recording \
+                of it
                 * `method_not_allowed` (405), `not_acceptable` (406), `unsupported_media_type` (415)
                 * `already_approved`, `expired`, `canceled`, `max_attempts_reached`, `failed` (409): the \
                 verification is no longer pending; the code names its state
                 * `idempotency_conflict` (422): the `Idempotency-Key` was used for another phone
                 * `rate_limited` (429): a limit was hit; `rule` names it, `Retry-After` says when to try again
                 * `internal_error` (500): our fault; `incident` identifies it in our logs
-                * `providers_unavailable` (503): no provider could place a call; `Retry-After`
+                * `providers_unavailable` (503): no provider could place a call, or (recording) the provider keeping \
+                it cannot be reached; `Retry-After`
                 * `storage_unavailable` (503): the verification store cannot be reached; `Retry-After`
                 * `archive_unavailable` (503): the attempt archive cannot be reached (fraud API only); \
                 `Retry-After`""",

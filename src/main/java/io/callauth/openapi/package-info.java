@@ -21,7 +21,9 @@
                 @Tag(name = OpenApiDoc.CLIENT_APPS, description = "Phone verifications, for the applications that "
                         + "sign users in (API keys with the `verify` role)"),
                 @Tag(name = OpenApiDoc.FRAUD_TEAM, description = "The attempt archive: every attempt, refused ones "
-                        + "included, searchable, summarised and exported (API keys with the `fraud` role)")},
+                        + "included, searchable, summarised and exported; the runtime rules; the calls of a "
+                        + "verification with the providers' records of them, and their recordings (API keys with the "
+                        + "`fraud` role)")},
         components = @Components(
                 securitySchemes = @SecurityScheme(securitySchemeName = OpenApiDoc.API_KEY,
                         type = SecuritySchemeType.HTTP, scheme = "bearer",
@@ -73,8 +75,10 @@
                                 + "logged under `incident`", content = @Content(mediaType = OpenApiDoc.PROBLEM_JSON,
                                 schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = OpenApiDoc.UNAVAILABLE, description = "`providers_unavailable` (start, "
-                                + "resend): no provider could place a call; `storage_unavailable`: the verification "
-                                + "store cannot be reached. Try again after `Retry-After`",
+                                + "resend): no provider could place a call; (recording) the provider keeping it cannot "
+                                + "be reached; `storage_unavailable`: the verification store cannot be reached; "
+                                + "`archive_unavailable` (recording of an archived call): the archive cannot be reached. "
+                                + "Try again after `Retry-After`",
                                 headers = @Header(name = OpenApiDoc.RETRY_AFTER, ref = OpenApiDoc.RETRY_AFTER),
                                 content = @Content(mediaType = OpenApiDoc.PROBLEM_JSON,
                                         schema = @Schema(implementation = Problem.class))),

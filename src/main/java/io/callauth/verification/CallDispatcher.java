@@ -1,6 +1,7 @@
 package io.callauth.verification;
 
 import io.callauth.attempts.AttemptLog;
+import io.callauth.calls.CallLedger;
 import io.callauth.common.Masking;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallRequest;
@@ -39,12 +40,15 @@ public class CallDispatcher {
     private final AttemptLog attempts;
     private final ProviderMetrics providerMetrics;
     private final CallOutcomeHandler outcomes;
+    /** the calls of live verifications, for the fraud team's call records */
+    private final CallLedger ledger;
     private final Clock clock;
     private final Duration trackingGrace;
 
     public CallDispatcher(VerificationStore store, CallTracker tracker, CodeHasher hasher, AttemptLog attempts,
-                          ProviderMetrics providerMetrics, CallOutcomeHandler outcomes, Clock clock,
-                          TrackingConfig tracking) {
+                          ProviderMetrics providerMetrics, CallOutcomeHandler outcomes, CallLedger ledger,
+                          Clock clock, TrackingConfig tracking) {
+        this.ledger = ledger;
         this.store = store;
         this.tracker = tracker;
         this.hasher = hasher;
@@ -150,17 +154,23 @@ public class CallDispatcher {
         if (placed.providerCallId() != null) {
             fields.put("providerCallId", placed.providerCallId());
         }
+        // the calling number shows the code: kept masked, and a provider call id that is the calling number not at all
+        String callerId = Masking.callerId(digits, v.codeLength());
+        String keptCallId = placed.providerCallId() == null || placed.providerCallId().replaceAll("[^0-9]", "")
+                .endsWith(code) ? null : placed.providerCallId();
         LOG.infof("call placed: verification %s, %s via %s (%s)", v.id(), Masking.phone(v.phone()), provider.name(),
                 channel.wire());
-        // one round trip: the placed call recorded, its log record and its tracking, all at once
+        // one round trip: the placed call recorded, its log record, its call record and its tracking, all at once
         Uni<VerificationStore.UpdateResult> update = store.updateCall(v.id(), callRef.value(), false, 0,
                 Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now);
         Uni<Void> logged = attempts.append(v.record("call_placed", now).provider(provider.name())
-                .channel(channel.wire()).build());
+                .channel(channel.wire()).call(callRef.value(), keptCallId, callerId).build());
+        Uni<Void> kept = ledger.placed(v.id(), callRef.value(), provider.name(), channel.wire(), v.phone(), callerId,
+                keptCallId, now, CallStatus.CALLING.wire());
         Uni<Void> tracked = placed.status().isFinal() ? Uni.createFrom().voidItem()
                 : tracker.track(new TrackedCall(callRef.value(), v.id(), provider.name(), placed.providerCallId(),
                 v.phone(), now, now + provider.ringTimeout().plus(trackingGrace).toMillis()));
-        return Uni.combine().all().unis(update, logged, tracked).asTuple().chain(t -> {
+        return Uni.combine().all().unis(update, logged, kept, tracked).asTuple().chain(t -> {
             VerificationStore.UpdateResult updated = t.getItem1();
             if (placed.status().isFinal()) {
                 return outcomes.report(callRef.value(), placed.status(), placed.detail())
@@ -189,7 +199,10 @@ public class CallDispatcher {
                         Events.of(now, "call_failed", "provider", provider.name(), "reason", reason),
                         Map.of("callStatus", CallStatus.FAILED.wire()), now)
                 .chain(() -> attempts.append(v.record("call_failed", now).provider(provider.name())
-                        .channel(channel.wire()).reason(reason).outcome(failure.getMessage()).build()));
+                        .channel(channel.wire()).reason(reason).outcome(failure.getMessage())
+                        .call(callRef.value(), null, null).build()))
+                .chain(() -> ledger.placed(v.id(), callRef.value(), provider.name(), channel.wire(), v.phone(), null,
+                        null, now, CallStatus.FAILED.wire()));
     }
 
     private static String reasonOf(Throwable t) {

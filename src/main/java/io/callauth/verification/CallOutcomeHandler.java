@@ -1,6 +1,7 @@
 package io.callauth.verification;
 
 import io.callauth.attempts.AttemptLog;
+import io.callauth.calls.CallLedger;
 import io.callauth.provider.CallOutcomes;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallStatus;
@@ -35,13 +36,16 @@ public class CallOutcomeHandler implements CallOutcomes {
     private final CallTracker tracker;
     private final CallDispatcher dispatcher;
     private final AttemptLog attempts;
+    /** the calls of live verifications, for the fraud team's call records */
+    private final CallLedger ledger;
     private final VerificationMetrics metrics;
     private final ProviderMetrics providerMetrics;
     private final Clock clock;
 
     public CallOutcomeHandler(VerificationStore store, ProviderChain chain, CallTracker tracker,
-                              CallDispatcher dispatcher, AttemptLog attempts, VerificationMetrics metrics,
-                              ProviderMetrics providerMetrics, Clock clock) {
+                              CallDispatcher dispatcher, AttemptLog attempts, CallLedger ledger,
+                              VerificationMetrics metrics, ProviderMetrics providerMetrics, Clock clock) {
+        this.ledger = ledger;
         this.store = store;
         this.chain = chain;
         this.tracker = tracker;
@@ -75,7 +79,8 @@ public class CallOutcomeHandler implements CallOutcomes {
                         }
                         Verification v = stored.get().verification();
                         return attempts.append(v.record("call_outcome", now).provider(r.provider())
-                                        .outcome(status.wire()).reason(detail).build())
+                                        .outcome(status.wire()).reason(detail).call(callRef, null, null).build())
+                                .chain(() -> ledger.status(callRef, status.wire()))
                                 .chain(() -> tracker.forget(callRef))
                                 .chain(() -> status == CallStatus.DELIVERED || v.statusAt(now) != VerificationStatus.PENDING
                                         ? Uni.createFrom().voidItem() : fallBack(v, r.provider(), status))

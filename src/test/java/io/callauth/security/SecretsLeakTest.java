@@ -116,7 +116,11 @@ class SecretsLeakTest {
             String right = Api.check(id, code2).statusCode(200).extract().asString();
             List<String> secrets = List.of(code, code2, call.digits(), call2.digits());
 
-            for (String body : List.of(start, wrong, get, resent, right)) {
+            // the fraud team's call records: both calls, their caller IDs masked
+            String calls = Api.as(Api.FRAUD_KEY).get("/v1/verifications/" + id + "/calls").then().statusCode(200)
+                    .extract().asString();
+            assertThat(io.restassured.path.json.JsonPath.from(calls).getList("items")).hasSize(2);
+            for (String body : List.of(start, wrong, get, resent, right, calls)) {
                 assertThat(body).doesNotContain("\"code\"");
                 assertThat(leaks(body, secrets)).as("codes in the response %s", body).isEmpty();
             }

@@ -31,7 +31,7 @@ import java.util.Set;
  * answer carries.
  */
 @ApplicationScoped
-public class CallPassClient implements CallProvider {
+public class CallPassClient implements CallProvider, io.callauth.provider.CallRecordSource {
 
     static final String NAME = "callpass";
     static final Set<String> VERSIONS = Set.of("v1", "v2", "v3");
@@ -104,6 +104,34 @@ public class CallPassClient implements CallProvider {
                 .status(path(version), bearer(), call.providerCallId())
                 .onFailure().transform(CallPassClient::failure)
                 .map(this::progress));
+    }
+
+    /**
+     * CallPass keeps a call's status: its record is the {@code get-call-password-status} result ({@code data}: the
+     * call id and {@code result}, or the error it answers), read under the read circuit, without the code digits
+     * ({@code pin}, {@code phone}) should an answer carry them. CallPass keeps no recordings.
+     */
+    @Override
+    public Uni<java.util.Optional<JsonNode>> record(io.callauth.provider.KeptCall call) {
+        if (call.providerCallId() == null) {
+            return Uni.createFrom().item(java.util.Optional.empty());
+        }
+        String version = config.apiVersion().equals("v1") ? "v2" : config.apiVersion();
+        return guard.read("get-call-password-status", () -> api()
+                .status(path(version), bearer(), call.providerCallId())
+                .onFailure().transform(CallPassClient::failure)
+                .map(body -> {
+                    com.fasterxml.jackson.databind.node.ObjectNode data =
+                            (com.fasterxml.jackson.databind.node.ObjectNode) data(body).deepCopy();
+                    data.remove(List.of("pin", "phone"));
+                    return java.util.Optional.<JsonNode>of(data);
+                }));
+    }
+
+    @Override
+    public Uni<java.util.Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call,
+                                                                             java.util.Optional<JsonNode> record) {
+        return Uni.createFrom().item(java.util.Optional.empty());
     }
 
     private PlacedCall placed(String body) {

@@ -27,7 +27,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 @UnlessBuildProfile("prod")
-public class SandboxProvider implements CallProvider {
+public class SandboxProvider implements CallProvider, io.callauth.provider.CallRecordSource {
 
     static final String CALLS = "ca:sandbox:calls";
     private final ReactiveRedisDataSource redis;
@@ -80,5 +80,48 @@ public class SandboxProvider implements CallProvider {
     @Override
     public Uni<CallProgress> poll(TrackedCall call) {
         return Uni.createFrom().item(new CallProgress(CallStatus.DELIVERED, "sandbox"));
+    }
+
+    /** the simulated phone keeps a record of every call it placed, so the console has something to show in dev */
+    @Override
+    public Uni<java.util.Optional<com.fasterxml.jackson.databind.JsonNode>> record(io.callauth.provider.KeptCall call) {
+        if (call.placedAt() == 0 || "failed".equals(call.callStatus())) {
+            return Uni.createFrom().item(java.util.Optional.empty());
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode r = json.createObjectNode();
+        r.put("simulated", true);
+        r.put("ringSeconds", 3);
+        r.put("hangup", "no_answer");
+        r.put("recordingFile", "sandbox-call.mp3");
+        return Uni.createFrom().item(java.util.Optional.of(r));
+    }
+
+    /** and a tiny recording (a quarter second of silent MP3 frames), the same for every call */
+    @Override
+    public Uni<java.util.Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call,
+            java.util.Optional<com.fasterxml.jackson.databind.JsonNode> record) {
+        if (record.isEmpty()) {
+            return Uni.createFrom().item(java.util.Optional.empty());
+        }
+        byte[] mp3 = silentMp3();
+        return Uni.createFrom().item(java.util.Optional.of(new io.callauth.provider.CallAudio("audio/mpeg",
+                (long) mp3.length, io.smallrye.mutiny.Multi.createFrom()
+                .item(io.vertx.mutiny.core.buffer.Buffer.buffer(mp3)))));
+    }
+
+    /**
+     * Ten MPEG-1 Layer III frames, 128 kbit/s, 44.1 kHz, mono, no CRC (header FF FB 90 C4): 417 bytes each, side
+     * information and main data all zero, which decoders play as silence.
+     */
+    static byte[] silentMp3() {
+        int frame = 417;
+        byte[] out = new byte[frame * 10];
+        for (int i = 0; i < 10; i++) {
+            out[i * frame] = (byte) 0xFF;
+            out[i * frame + 1] = (byte) 0xFB;
+            out[i * frame + 2] = (byte) 0x90;
+            out[i * frame + 3] = (byte) 0xC4;
+        }
+        return out;
     }
 }

@@ -39,7 +39,7 @@ import java.util.function.Function;
  * none). The outcome is read from {@code getcalllist} for the destination over the call's window.
  */
 @ApplicationScoped
-public class SunSimClient extends ClickToCallProvider {
+public class SunSimClient extends ClickToCallProvider implements io.callauth.provider.CallRecordSource {
 
     static final String NAME = "sunsim";
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -134,6 +134,114 @@ public class SunSimClient extends ClickToCallProvider {
     }
 
     public record Recording(String fileName, String base64Mp3) {
+    }
+
+    // ------------------------------------------------------------------ call records (CallRecordSource)
+
+    /**
+     * SunSim's record of a call is its {@code getcalllist} row: outgoing calls to the destination from a minute
+     * before the call was placed to an hour after (within the documented month of depth), the row whose calling
+     * number matches the call's (masked) caller ID in its visible digits, nearest to the placing time. The row is
+     * answered with its calling numbers masked. None found: none.
+     */
+    @Override
+    public Uni<Optional<JsonNode>> record(io.callauth.provider.KeptCall call) {
+        if (call.phone() == null || call.placedAt() == 0) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        ZoneId zone = ZoneId.of(config.timeZone());
+        String dest = call.phone().startsWith("+") ? call.phone().substring(1) : call.phone();
+        Instant placed = Instant.ofEpochMilli(call.placedAt());
+        Instant end = placed.plus(Duration.ofHours(1));
+        ObjectNode q = json.createObjectNode();
+        q.putArray("nums").add(dest);
+        q.put("periodStart", PERIOD.format(LocalDateTime.ofInstant(placed.minusSeconds(60), zone)));
+        q.put("periodEnd", PERIOD.format(LocalDateTime.ofInstant(end, zone)));
+        q.put("direction", 1);
+        q.putNull("durationFrom");
+        q.putNull("durationTo");
+        q.put("isCallRecord", 0);
+        q.putNull("isRead");
+        String body = q.toString();
+        String visible = call.callerId() == null ? "" : call.callerId().replaceAll("[^0-9*]", "");
+        return guard.read("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
+            JsonNode result = checkEnvelope(answer, Reason.ERROR);
+            JsonNode best = null;
+            long bestGap = Long.MAX_VALUE;
+            for (JsonNode row : result.path("rowset")) {
+                String abonent = row.path("abonentNum").asText("").replaceAll("[^0-9]", "");
+                String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
+                if (!matches(abonent, dest) || !sameVisibleDigits(ext, visible)) {
+                    continue;
+                }
+                long gap;
+                try {
+                    gap = Math.abs(LocalDateTime.parse(row.path("callDate").asText("").trim(), PERIOD)
+                            .atZone(zone).toInstant().toEpochMilli() - call.placedAt());
+                } catch (RuntimeException e) {
+                    gap = Long.MAX_VALUE - 1;
+                }
+                if (gap < bestGap) {
+                    best = row;
+                    bestGap = gap;
+                }
+            }
+            return Optional.ofNullable(best).map(row -> masked((ObjectNode) row.deepCopy(), call));
+        }));
+    }
+
+    /** the row's calling numbers as the call's caller ID is shown: masked */
+    private static JsonNode masked(ObjectNode row, io.callauth.provider.KeptCall call) {
+        int hidden = call.callerId() == null ? 4 : (int) call.callerId().chars().filter(ch -> ch == '*').count();
+        for (String field : new String[]{"extNum", "redirectNum"}) {
+            String v = row.path(field).asText("");
+            if (!v.isEmpty()) {
+                row.put(field, io.callauth.common.Masking.callerId(v, hidden));
+            }
+        }
+        return row;
+    }
+
+    /** the call list's number against a masked caller ID: the digits left visible match, from the right */
+    private static boolean sameVisibleDigits(String number, String masked) {
+        if (masked.isEmpty()) {
+            return true;
+        }
+        String m = masked.length() > 10 ? masked.substring(masked.length() - 10) : masked;
+        String n = number.length() > m.length() ? number.substring(number.length() - m.length()) : number;
+        if (n.length() != m.length()) {
+            return false;
+        }
+        for (int i = 0; i < m.length(); i++) {
+            if (m.charAt(i) != '*' && m.charAt(i) != n.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** the row's {@code callRecordId} through {@code getcallrecordfile}: mp3, Base64 in the answer, decoded here */
+    @Override
+    public Uni<Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call,
+                                                                   Optional<JsonNode> record) {
+        String id = record.map(r -> r.path("callRecordId").asText("")).orElse("");
+        if (id.isBlank()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return recording(id).map(r -> {
+            if (r.base64Mp3() == null || r.base64Mp3().isEmpty()) {
+                return Optional.<io.callauth.provider.CallAudio>empty();
+            }
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getMimeDecoder().decode(r.base64Mp3());
+            } catch (IllegalArgumentException e) {
+                throw new ProviderException(NAME, Reason.ERROR, "fileContent is not Base64");
+            }
+            return Optional.of(new io.callauth.provider.CallAudio(
+                    io.callauth.provider.CallAudio.typeOf(r.fileName(), "audio/mpeg"), (long) bytes.length,
+                    io.smallrye.mutiny.Multi.createFrom().item(io.vertx.mutiny.core.buffer.Buffer.buffer(bytes))));
+        });
     }
 
     /** getrequestresultbyhash: the stored result of an earlier request, as the provider answered it */

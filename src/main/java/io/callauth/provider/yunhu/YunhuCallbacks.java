@@ -39,8 +39,15 @@ public class YunhuCallbacks {
     private final CallOutcomes outcomes;
     private final ObjectMapper json;
     private final Set<Integer> deliveredCauses;
+    private final io.callauth.provider.CallRecordSink records;
+    private final int codeLength;
 
-    public YunhuCallbacks(YunhuConfig config, YunhuClient client, CallOutcomes outcomes, ObjectMapper json) {
+    public YunhuCallbacks(YunhuConfig config, YunhuClient client, CallOutcomes outcomes, ObjectMapper json,
+                          io.callauth.provider.CallRecordSink records,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "callauth.verification.code-length")
+                          int codeLength) {
+        this.records = records;
+        this.codeLength = codeLength;
         this.config = config;
         this.client = client;
         this.outcomes = outcomes;
@@ -65,7 +72,12 @@ public class YunhuCallbacks {
         JsonNode n = read(secret, body);
         Optional<YunhuEvents.Outcome> outcome = YunhuEvents.outgoing(n)
                 ? Optional.of(YunhuEvents.fromCdr(n, deliveredCauses)) : Optional.empty();
-        return settle("cdr", n, outcome);
+        String ref = YunhuEvents.text(n, "customuuid");
+        // the CDR is the call's record for the fraud team: kept with the call (stream, archive, Redis) whether or not
+        // it settles the call, the calling number masked (its last digits are the code)
+        Uni<Void> keep = outcome.isPresent() && !ref.isEmpty()
+                ? records.keep(ref, YunhuClient.NAME, masked((com.fasterxml.jackson.databind.node.ObjectNode) n.deepCopy())) : Uni.createFrom().voidItem();
+        return keep.chain(() -> settle("cdr", n, outcome));
     }
 
     private Uni<Map<String, Object>> settle(String kind, JsonNode n, Optional<YunhuEvents.Outcome> outcome) {
@@ -104,6 +116,17 @@ public class YunhuCallbacks {
 
     private boolean authentic(String presented) {
         return ApiKeys.sameSecret(presented, config.callbackSecret().filter(s -> !s.isBlank()).orElse(null));
+    }
+
+    /** the CDR with its calling numbers masked as the caller ID of the call is */
+    private JsonNode masked(com.fasterxml.jackson.databind.node.ObjectNode cdr) {
+        for (String field : new String[]{"disnumber", "caller"}) {
+            String v = YunhuEvents.text(cdr, field);
+            if (!v.isEmpty()) {
+                cdr.put(field, Masking.callerId(v, codeLength));
+            }
+        }
+        return cdr;
     }
 
     private static String masked(JsonNode n) {

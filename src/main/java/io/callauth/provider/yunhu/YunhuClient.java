@@ -39,7 +39,7 @@ import java.util.Set;
  * plus grace counts as not delivered (the tracker's default).
  */
 @ApplicationScoped
-public class YunhuClient extends ClickToCallProvider {
+public class YunhuClient extends ClickToCallProvider implements io.callauth.provider.CallRecordSource {
 
     static final String NAME = "yunhu";
     static final String LOGIN = "App.Sip_Auth.Login";
@@ -111,6 +111,34 @@ public class YunhuClient extends ClickToCallProvider {
     }
 
     public record Recording(String downloadUrl, String expires) {
+    }
+
+    // ------------------------------------------------------------------ call records (CallRecordSource)
+
+    /**
+     * Yunhu's record of a call is the CDR it pushed ({@link YunhuCallbacks}), kept with the call; none pushed, none
+     * kept. ({@code GetBill} pages the account's CDRs, but no source gives the shape of its answer, so it is not
+     * used to look calls up.)
+     */
+    @Override
+    public Uni<Optional<JsonNode>> record(io.callauth.provider.KeptCall call) {
+        return Uni.createFrom().item(Optional.ofNullable(call.pushed()).filter(JsonNode::isObject));
+    }
+
+    /**
+     * The CDR's {@code recordfilename} through {@code GetRecodeFile} (read circuit), then its {@code downurl},
+     * streamed: the link and the token stay here. No file name, or the file gone: none.
+     */
+    @Override
+    public Uni<Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call, Optional<JsonNode> record) {
+        String file = record.map(r -> YunhuEvents.text(r, "recordfilename")).orElse("");
+        if (file.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return recording(file).chain(link -> link.downloadUrl() == null || link.downloadUrl().isBlank()
+                ? Uni.createFrom().item(Optional.<io.callauth.provider.CallAudio>empty())
+                : guard.read("download", () -> io.callauth.provider.AudioDownload.get(NAME, link.downloadUrl(),
+                config.requestTimeout(), io.callauth.provider.CallAudio.typeOf(file, "audio/mpeg"))));
     }
 
     /** GetBill: one page of call records ({@code starttime}/{@code endtime} as Yunhu takes them), as answered */

@@ -189,4 +189,28 @@ class CallPassClientTest {
         assertThat(CallPassStatus.map("USER_BUSY")).isEqualTo(CallStatus.NOT_DELIVERED);
         assertThat(CallPassStatus.map("CALL_REJECTED")).isEqualTo(CallStatus.NOT_DELIVERED);
     }
+
+    @Test
+    void theRecordIsTheStatusResultWithoutCodeDigitsAndThereIsNoRecording() {
+        CallPassClient c = client("v3");
+        emulator.pollsBeforeFinal(0).finalResult("NO_ANSWER");
+        PlacedCall placed = c.placeCall(request()).await().indefinitely();
+        io.callauth.provider.KeptCall call = new io.callauth.provider.KeptCall("vf_1.a", "vf_1", "callpass",
+                "flashcall", "+79161234567", "221****", placed.providerCallId(), System.currentTimeMillis(),
+                "delivered", null);
+        com.fasterxml.jackson.databind.JsonNode record = c.record(call).await().indefinitely().orElseThrow();
+        assertThat(record.path("callid").asText()).isEqualTo(placed.providerCallId());
+        assertThat(record.path("result").asText()).isEqualTo("NO_ANSWER");
+        assertThat(record.has("pin") || record.has("phone")).isFalse();
+        assertThat(emulator.statusPolls(placed.providerCallId())).isEqualTo(1);
+        assertThat(c.recording(call, Optional.of(record)).await().indefinitely()).isEmpty();
+
+        // a call CallPass does not know: its answer is the record; no provider call id: none
+        io.callauth.provider.KeptCall unknown = new io.callauth.provider.KeptCall("vf_1.b", "vf_1", "callpass",
+                "flashcall", "+79161234567", null, "00000000-0000-0000-0000-000000000000", 1L, "failed", null);
+        assertThat(c.record(unknown).await().indefinitely().orElseThrow().path("message").asText())
+                .isEqualTo("can't find callid");
+        assertThat(c.record(new io.callauth.provider.KeptCall("vf_1.c", "vf_1", "callpass", "flashcall",
+                "+79161234567", null, null, 1L, "failed", null)).await().indefinitely()).isEmpty();
+    }
 }

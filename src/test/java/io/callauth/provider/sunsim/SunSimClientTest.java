@@ -1,5 +1,6 @@
 package io.callauth.provider.sunsim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.Mappings;
 import io.callauth.common.MutableClock;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The SunSim adapter against its wire emulator: the token trio shared by replicas, the call, the call list. */
 @QuarkusTest
@@ -138,8 +140,53 @@ class SunSimClientTest {
     @Test
     void recordingsAndStoredResults() {
         SunSimClient c = replica();
+        emulator.addCall(new SunSimEmulator.Row(emulator.now(), "74950001122", "79161234567", 1, 9, "bec3e80f"));
         SunSimClient.Recording r = c.recording("bec3e80f").await().indefinitely();
         assertThat(r.fileName()).isEqualTo("bec3e80f.mp3");
-        assertThat(java.util.Base64.getDecoder().decode(r.base64Mp3())).isNotEmpty();
+        assertThat(java.util.Base64.getDecoder().decode(r.base64Mp3())).isEqualTo(io.callauth.provider.Mp3Fixture.bytes());
+        assertThatThrownBy(() -> c.recording("no-such-file").await().indefinitely())
+                .isInstanceOf(io.callauth.provider.ProviderException.class).hasMessageContaining("errorCode 404");
+    }
+
+    private static io.callauth.provider.KeptCall kept(String callerId, long placedAt) {
+        return new io.callauth.provider.KeptCall("vf_r.a", "vf_r", "sunsim", "flashcall", "+79161234567", callerId,
+                null, placedAt, "delivered", null);
+    }
+
+    @Test
+    void theRecordIsTheCallListRowOfTheCallWithItsCallingNumberMaskedAndTheRecordingItsFile() {
+        SunSimClient c = replica();
+        java.time.Instant placed = emulator.now();
+        // an earlier call to the same number (another caller ID of the pool, whose visible digits are the same), the
+        // call itself, a call to someone else, a call from another pool
+        emulator.addCall(new SunSimEmulator.Row(placed.minusSeconds(50), "74950003344", "79161234567", 1, 3, null));
+        emulator.addCall(new SunSimEmulator.Row(placed, "74990001122", "79161234567", 1, 4, "rec-3"));
+        emulator.addCall(new SunSimEmulator.Row(placed.plusSeconds(1), "74950001122", "79161234567", 1, 7, "rec-1"));
+        emulator.addCall(new SunSimEmulator.Row(placed, "74950001122", "79160000000", 1, 5, "rec-2"));
+        String masked = io.callauth.common.Masking.callerId("74950001122", 4);
+        io.callauth.provider.KeptCall call = kept(masked, placed.toEpochMilli());
+
+        java.util.Optional<JsonNode> record = c.record(call).await().indefinitely();
+        assertThat(record).isPresent();
+        assertThat(record.get().path("callRecordId").asText()).isEqualTo("rec-1");
+        assertThat(record.get().path("callDuration").asText()).isEqualTo("7");
+        assertThat(record.get().path("extNum").asText()).isEqualTo("7495000****");
+        assertThat(record.get().toString()).doesNotContain("1122");
+
+        io.callauth.provider.CallAudio audio = c.recording(call, record).await().indefinitely().orElseThrow();
+        assertThat(audio.contentType()).isEqualTo("audio/mpeg");
+        byte[] bytes = audio.body().collect().in(io.vertx.mutiny.core.buffer.Buffer::buffer,
+                io.vertx.mutiny.core.buffer.Buffer::appendBuffer).await().indefinitely().getBytes();
+        assertThat(bytes).isEqualTo(io.callauth.provider.Mp3Fixture.bytes());
+        assertThat(audio.length()).isEqualTo(bytes.length);
+        assertThat(emulator.recordFiles()).isEqualTo(1);
+
+        // a row without a recording: a record, no recording; no row at all: no record
+        emulator.addCall(new SunSimEmulator.Row(placed.plusSeconds(3600 * 3), "74950001122", "79161234567", 1, 0, null));
+        io.callauth.provider.KeptCall later = kept(masked, placed.plusSeconds(3600 * 3).toEpochMilli());
+        java.util.Optional<JsonNode> unrecorded = c.record(later).await().indefinitely();
+        assertThat(unrecorded).isPresent();
+        assertThat(c.recording(later, unrecorded).await().indefinitely()).isEmpty();
+        assertThat(c.record(kept(masked, placed.plusSeconds(3600 * 24).toEpochMilli())).await().indefinitely()).isEmpty();
     }
 }

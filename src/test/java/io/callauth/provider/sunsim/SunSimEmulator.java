@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code getcallrecordfile}, {@code getrequestresultbyhash} with the documented {@code error}/{@code result}
  * envelope. {@code POST request/makecall} is NOT documented by SunSim: it stands in for the account's call method
  * with the shape of callauth's configurable default, and adds the call to the call list.
+ * <p>
+ * Recordings: a row with a {@code callRecordId} has one; {@code getcallrecordfile?recordFileId=} answers its
+ * {@code file_NAME} and the fixture mp3 Base64-encoded in {@code fileContent}, as the document shows. An unknown id
+ * answers the error envelope (the document gives no error codes; 404 here, as for an unknown request hash).
  */
 public final class SunSimEmulator implements AutoCloseable {
 
@@ -62,6 +66,9 @@ public final class SunSimEmulator implements AutoCloseable {
     private volatile int httpFailure;
     private volatile boolean nextAnswered;
     private volatile boolean nextMissing;
+    private volatile boolean nextRecorded;
+    private final Map<String, byte[]> recordings = new ConcurrentHashMap<>();
+    private final AtomicInteger recordFiles = new AtomicInteger();
 
     private SunSimEmulator(String authorizationToken) throws IOException {
         this.authorizationToken = authorizationToken;
@@ -108,6 +115,23 @@ public final class SunSimEmulator implements AutoCloseable {
 
     public void addCall(Row row) {
         rows.add(row);
+        if (row.recordId() != null) {
+            recordings.putIfAbsent(row.recordId(), io.callauth.provider.Mp3Fixture.bytes());
+        }
+    }
+
+    /** the next placed call is recorded: its row has a callRecordId with the fixture mp3 behind it */
+    public SunSimEmulator nextCallRecorded() {
+        nextRecorded = true;
+        return this;
+    }
+
+    public int recordFiles() {
+        return recordFiles.get();
+    }
+
+    public List<Row> rows() {
+        return List.copyOf(rows);
     }
 
     public int creates() {
@@ -133,6 +157,9 @@ public final class SunSimEmulator implements AutoCloseable {
     public void reset() {
         offsetMillis.set(0);
         rows.clear();
+        recordings.clear();
+        recordFiles.set(0);
+        nextRecorded = false;
         makeCalls.clear();
         results.clear();
         creates.set(0);
@@ -189,10 +216,16 @@ public final class SunSimEmulator implements AutoCloseable {
                         send(ex, 401, error(401, "invalid access token"));
                         return;
                     }
-                    String id = query(ex).get("recordFileId");
+                    String id = query(ex).getOrDefault("recordFileId", "");
+                    byte[] mp3 = recordings.get(id);
+                    if (mp3 == null) {
+                        send(ex, 200, error(404, "record file not found"));
+                        return;
+                    }
+                    recordFiles.incrementAndGet();
                     Map<String, Object> r = result("getcallrecordfile", now);
                     r.put("file_NAME", id + ".mp3");
-                    r.put("fileContent", Base64.getEncoder().encodeToString(("ID3 fake mp3 " + id).getBytes(StandardCharsets.UTF_8)));
+                    r.put("fileContent", Base64.getEncoder().encodeToString(mp3));
                     send(ex, 200, ok(r));
                 }
                 case "GET /api/v1/request/getrequestresultbyhash" -> {
@@ -218,10 +251,11 @@ public final class SunSimEmulator implements AutoCloseable {
                     body.fields().forEachRemaining(e -> call.put(e.getKey(), e.getValue().asText()));
                     makeCalls.add(call);
                     if (!nextMissing) {
-                        rows.add(new Row(now(), body.path("extNum").asText(), body.path("abonentNum").asText(), 1,
-                                nextAnswered ? 12 : 0, null));
+                        addCall(new Row(now(), body.path("extNum").asText(), body.path("abonentNum").asText(), 1,
+                                nextAnswered ? 12 : 0, nextRecorded ? UUID.randomUUID().toString() : null));
                     }
                     nextMissing = false;
+                    nextRecorded = false;
                     nextAnswered = false;
                     send(ex, 200, ok(result("makecall", now)));
                 }

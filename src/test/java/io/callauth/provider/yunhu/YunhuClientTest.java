@@ -212,7 +212,7 @@ class YunhuClientTest {
     void recordingLinkAndBill() {
         YunhuClient c = replica();
         YunhuClient.Recording r = c.recording("cda5c6c4.mp3").await().indefinitely();
-        assertThat(r.downloadUrl()).isEqualTo(emulator.url() + "/cda5c6c4.mp3");
+        assertThat(r.downloadUrl()).startsWith(emulator.url() + "/record/cda5c6c4.mp3?sign=");
         assertThat(r.expires()).startsWith("Expiration time:");
         emulator.callbacksTo("http://127.0.0.1:1/nowhere");
         c.placeCall(request("vf_9.a")).await().indefinitely();
@@ -221,6 +221,40 @@ class YunhuClientTest {
         assertThat(bill.path("list")).hasSize(1);
         assertThat(bill.path("list").get(0).path("customuuid").asText()).isEqualTo("vf_9.a");
         assertThatThrownBy(() -> c.recording("").await().indefinitely()).isInstanceOf(ProviderException.class);
+    }
+
+    private static io.callauth.provider.KeptCall kept(JsonNode cdr) {
+        return new io.callauth.provider.KeptCall("vf_r.a", "vf_r", "yunhu", "flashcall", "+79161234567", "219024****",
+                "vf_r.a", System.currentTimeMillis(), "delivered", cdr);
+    }
+
+    @Test
+    void theRecordIsThePushedCdrAndTheRecordingIsStreamedFromTheDownloadLink() throws Exception {
+        YunhuClient c = replica();
+        byte[] mp3 = io.callauth.provider.Mp3Fixture.bytes();
+        emulator.addRecording("cda5c6c4.mp3", mp3);
+        JsonNode cdr = json.readTree("{\"answertime\":\"2026-11-23 10:00:04\",\"billsec\":4,\"hangupcause\":10001,"
+                + "\"recordfilename\":\"cda5c6c4.mp3\",\"customuuid\":\"vf_r.a\",\"disnumber\":\"219024****\"}");
+        assertThat(c.record(kept(cdr)).await().indefinitely()).contains(cdr);
+        assertThat(c.record(kept(null)).await().indefinitely()).isEmpty();
+
+        io.callauth.provider.CallAudio audio = c.recording(kept(cdr), java.util.Optional.of(cdr)).await().indefinitely()
+                .orElseThrow();
+        assertThat(audio.contentType()).isEqualTo("audio/mpeg");
+        byte[] bytes = audio.body().collect().in(io.vertx.mutiny.core.buffer.Buffer::buffer,
+                io.vertx.mutiny.core.buffer.Buffer::appendBuffer).await().indefinitely().getBytes();
+        assertThat(bytes).isEqualTo(mp3);
+        assertThat(emulator.downloads()).isEqualTo(1);
+
+        // no file name (the call was not recorded): none; a file Yunhu no longer keeps (404 at the link): none
+        JsonNode unrecorded = json.readTree("{\"answertime\":\"\",\"recordfilename\":\"\"}");
+        assertThat(c.recording(kept(unrecorded), java.util.Optional.of(unrecorded)).await().indefinitely()).isEmpty();
+        JsonNode gone = json.readTree("{\"recordfilename\":\"expired.mp3\"}");
+        assertThat(c.recording(kept(gone), java.util.Optional.of(gone)).await().indefinitely()).isEmpty();
+        // the download server down: the read fails (503 at the API), never a 500
+        emulator.failWithHttp(502);
+        assertThatThrownBy(() -> c.recording(kept(cdr), java.util.Optional.of(cdr)).await().indefinitely())
+                .isInstanceOf(ProviderException.class);
     }
 
     @Test

@@ -37,6 +37,11 @@ import java.util.regex.Pattern;
  * an unknown or cleared token is {@code ret} 600. After {@link #extensionChanged()} the tokens issued before answer
  * error 1010 until a new login. A placed call pushes the account's callbacks (call state, then the CDR) as JSON to
  * {@link #callbacksTo}, shaped as the document's examples, following the {@link Scenario} set for the next calls.
+ * <p>
+ * Recordings: an answered call's CDR names a {@code recordfilename}; {@code App.Sip_Cdr.GetRecodeFile} (token,
+ * filename) answers {@code result.downurl} and {@code result.expiredtime} as the document shows; the link is a GET
+ * on this server carrying a signature, answering the fixture mp3 ({@code audio/mpeg}) for a known file and a plain
+ * 404 otherwise (an expired or unknown recording; the document does not say how the download server answers).
  */
 public final class YunhuEmulator implements AutoCloseable {
 
@@ -71,6 +76,9 @@ public final class YunhuEmulator implements AutoCloseable {
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicInteger logouts = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final Map<String, byte[]> recordings = new ConcurrentHashMap<>();
+    private final AtomicInteger downloads = new AtomicInteger();
+    private final String downloadSign = UUID.randomUUID().toString().replace("-", "");
     private volatile String callbackBase;
     private volatile Scenario scenario = Scenario.RINGS;
     private volatile boolean numericDirection;
@@ -193,7 +201,30 @@ public final class YunhuEmulator implements AutoCloseable {
         return List.copyOf(callbacks);
     }
 
+    /** a recording the account keeps under this file name (the CDR's {@code recordfilename}) */
+    public YunhuEmulator addRecording(String fileName, byte[] mp3) {
+        recordings.put(fileName, mp3);
+        return this;
+    }
+
+    /** how many recordings were downloaded */
+    public int downloads() {
+        return downloads.get();
+    }
+
+    /** the signature every download link carries: it must never reach callauth's clients */
+    public String downloadSign() {
+        return downloadSign;
+    }
+
+    /** the tokens the emulator issued and still honours: none may reach callauth's clients */
+    public Set<String> tokens() {
+        return Set.copyOf(tokens);
+    }
+
     public void reset() {
+        recordings.clear();
+        downloads.set(0);
         tokens.clear();
         staleExtensionTokens.clear();
         calls.clear();
@@ -226,6 +257,10 @@ public final class YunhuEmulator implements AutoCloseable {
                 sendRaw(ex, httpFailure, "<html><body>" + httpFailure + "</body></html>", "text/html");
                 return;
             }
+            if ("GET".equals(ex.getRequestMethod()) && ex.getRequestURI().getPath().startsWith("/record/")) {
+                download(ex);
+                return;
+            }
             if (!"POST".equals(ex.getRequestMethod())) {
                 send(ex, error(400, "Illegal request: invalid parameter"));
                 return;
@@ -254,7 +289,8 @@ public final class YunhuEmulator implements AutoCloseable {
                         send(ex, error(400, "Illegal request: invalid parameter"));
                         return;
                     }
-                    send(ex, ok("get success", Map.of("downurl", url() + "/" + file,
+                    send(ex, ok("get success", Map.of("downurl", url() + "/record/"
+                                    + java.net.URLEncoder.encode(file, StandardCharsets.UTF_8) + "?sign=" + downloadSign,
                             "expiredtime", "Expiration time:" + LocalDateTime.now().plusHours(1).format(TIME))));
                 }
                 case "App.Sip_Cdr.GetBill" -> {
@@ -275,6 +311,24 @@ public final class YunhuEmulator implements AutoCloseable {
                 }
                 default -> send(ex, error(400, "Illegal request: invalid parameter"));
             }
+        }
+    }
+
+    /** the download link of GetRecodeFile: the file's bytes with the signature, 404 without or for an unknown file */
+    private void download(HttpExchange ex) throws IOException {
+        String file = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/record/".length()),
+                StandardCharsets.UTF_8);
+        String query = ex.getRequestURI().getRawQuery();
+        byte[] mp3 = recordings.get(file);
+        if (mp3 == null || query == null || !query.equals("sign=" + downloadSign)) {
+            sendRaw(ex, 404, "<html><body>404 Not Found</body></html>", "text/html");
+            return;
+        }
+        downloads.incrementAndGet();
+        ex.getResponseHeaders().set("Content-Type", "audio/mpeg");
+        ex.sendResponseHeaders(200, mp3.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(mp3);
         }
     }
 
@@ -402,6 +456,9 @@ public final class YunhuEmulator implements AutoCloseable {
         cdr.put("destnumber", dest);
         cdr.put("downloadip", "127.0.0.1");
         cdr.put("recordfilename", s == Scenario.ANSWERED ? uuid + ".mp3" : "");
+        if (s == Scenario.ANSWERED) {
+            recordings.put(uuid + ".mp3", io.callauth.provider.Mp3Fixture.bytes());
+        }
         cdr.put("companycode", "1");
         cdr.put("type", numericDirection ? "2" : "callout");
         cdr.put("id", bills.size() + 1);
