@@ -1,0 +1,127 @@
+package io.callauth.it;
+
+import io.callauth.provider.callpass.CallPassEmulator;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The packaged app on Redis Sentinel ({@code QUARKUS_REDIS_CLIENT_TYPE=sentinel}, one URL per sentinel, the master
+ * name): one master, one replica and three sentinels, real redis-server processes started by the test. The master
+ * is killed mid-run (no shutdown): the sentinels promote the replica, the app reconnects by itself, the verification
+ * created before the failover still checks, and new verifications start, are tracked and check after it.
+ */
+class SentinelIT {
+
+    static final String KEY = "Bearer dev-key-change-me";
+    static final String NAME = "callauth";
+    static RedisNodes nodes;
+    static Process masterProcess;
+    static int master;
+    static int replica;
+    static final List<Integer> sentinels = new ArrayList<>();
+    static CallPassEmulator callpass;
+    static PackagedApp app;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        nodes = new RedisNodes();
+        master = RedisNodes.freePort();
+        masterProcess = nodes.server(master);
+        replica = RedisNodes.freePort();
+        nodes.server(replica, "--replicaof", "127.0.0.1", Integer.toString(master));
+        for (int i = 0; i < 3; i++) {
+            int port = RedisNodes.freePort();
+            nodes.sentinel(port, NAME, master);
+            sentinels.add(port);
+        }
+        // the replica is in sync and every sentinel knows it and the other sentinels: a failover can happen
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                RedisNodes.text(replica, "INFO", "replication").contains("master_link_status:up")
+                        && sentinels.stream().allMatch(SentinelIT::seesTheWholeSet));
+
+        callpass = CallPassEmulator.start(ProdJarIT.TOKEN);
+        String hosts = sentinels.stream().map(p -> "redis://127.0.0.1:" + p).collect(Collectors.joining(","));
+        Map<String, String> env = ProdJarIT.env(hosts, callpass.url());
+        env.put("QUARKUS_REDIS_CLIENT_TYPE", "sentinel");
+        env.put("QUARKUS_REDIS_MASTER_NAME", NAME);
+        app = PackagedApp.start(env);
+        app.awaitReady();
+    }
+
+    private static boolean seesTheWholeSet(int sentinel) {
+        try {
+            return ((List<?>) RedisNodes.call(sentinel, "SENTINEL", "REPLICAS", NAME)).size() == 1
+                    && ((List<?>) RedisNodes.call(sentinel, "SENTINEL", "SENTINELS", NAME)).size() == 2;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        PackagedApp.closeAll(app, callpass, nodes);
+    }
+
+    private static String start(String phone) {
+        return RestAssured.given().baseUri(app.url()).header("Authorization", KEY).contentType(ContentType.JSON)
+                .body("{\"phone\":\"" + phone + "\"}").post("/v1/verifications").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    private static void delivered(String id) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                RestAssured.given().baseUri(app.url()).header("Authorization", KEY).get("/v1/verifications/" + id)
+                        .then().body("callStatus", equalTo("delivered")));
+    }
+
+    @Test
+    void theMasterDiesAndTheServiceGoesOnWithThePromotedReplica() throws Exception {
+        callpass.pollsBeforeFinal(1);
+        String before = start("+79165550101");
+        String beforeCode = callpass.lastCall().code(4);
+        delivered(before);
+        // what the master acknowledged has reached the replica
+        assertThat(RedisNodes.text(master, "WAIT", "1", "5000")).isEqualTo("1");
+
+        nodes.kill(masterProcess);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                sentinels.stream().allMatch(s -> {
+                    try {
+                        List<?> addr = (List<?>) RedisNodes.call(s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", NAME);
+                        return addr.get(1).toString().equals(Integer.toString(replica));
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }));
+        assertThat(RedisNodes.text(replica, "INFO", "replication")).contains("role:master");
+
+        // no restart: the verification made before the failover checks on the new master
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                RestAssured.given().baseUri(app.url()).header("Authorization", KEY).contentType(ContentType.JSON)
+                        .body("{\"code\":\"" + beforeCode + "\"}").post("/v1/verifications/" + before + "/check")
+                        .then().statusCode(200).body("valid", equalTo(true)).body("status", equalTo("approved")));
+
+        // and new ones start, are tracked to their outcome and check
+        String after = start("+79165550102");
+        delivered(after);
+        RestAssured.given().baseUri(app.url()).header("Authorization", KEY).contentType(ContentType.JSON)
+                .body("{\"code\":\"" + callpass.lastCall().code(4) + "\"}").post("/v1/verifications/" + after + "/check")
+                .then().statusCode(200).body("status", equalTo("approved"));
+        RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").then().statusCode(200);
+        assertThat(RedisNodes.text(replica, "EXISTS", "ca:vf:{" + after + "}")).isEqualTo("1");
+    }
+}
