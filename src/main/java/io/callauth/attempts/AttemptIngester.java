@@ -410,6 +410,11 @@ public class AttemptIngester {
 
     private void failed(Exception e) {
         failures.increment();
+        if (!fromArchive(e)) {
+            // Redis itself (a failover, an outage): readiness and StorageOutage say so; the archive is not down
+            LOG.debugf("attempt ingest round failed on Redis, retried next tick: %s", e.toString());
+            return;
+        }
         lastError.set(plain(e));
         if (!archiveDown) {
             archiveDown = true;
@@ -426,6 +431,18 @@ public class AttemptIngester {
             lastError.set(null);
             LOG.info("attempt archive reachable again, archiving the records that waited");
         }
+    }
+
+    /** whether a failure came from PostgreSQL (JDBC, the pool, Flyway) rather than from Redis */
+    static boolean fromArchive(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String n = t.getClass().getName();
+            if (t instanceof SQLException || n.startsWith("org.flywaydb.") || n.startsWith("org.postgresql.")
+                    || n.startsWith("io.agroal.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** a failure in plain words: no class names, no stack */

@@ -116,6 +116,17 @@ class AttemptIngesterTest {
         return count("SELECT count(*) FROM attempts WHERE app_id = '" + app + "'");
     }
 
+    private List<String> archivedIds(String app) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM attempts WHERE app_id = '" + app + "'")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
     private long distinctArchived(String app) throws Exception {
         return count("SELECT count(DISTINCT id) FROM attempts WHERE app_id = '" + app + "'");
     }
@@ -190,6 +201,8 @@ class AttemptIngesterTest {
         if (again.isEmpty()) { // trimmed already: rebuild the same entries from the archive's ids
             throw new AssertionError("the stream was trimmed past the reaper's hold");
         }
+        // each record is archived under its stream id, qualified by its shard past shard 0
+        assertThat(archivedIds(app)).containsExactlyInAnyOrderElementsOf(again.stream().map(AttemptLog.Entry::id).toList());
         AttemptArchive.Stored s = archive.store(again);
         assertThat(s.inserted()).isZero();
         assertThat(s.duplicates()).isEqualTo(again.size());
