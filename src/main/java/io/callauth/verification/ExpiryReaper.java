@@ -54,6 +54,7 @@ public class ExpiryReaper implements StreamHold {
     private final VerificationMetrics metrics;
     private final Clock clock;
     private final Duration retention;
+    private final java.util.concurrent.atomic.AtomicInteger nextFirst = new java.util.concurrent.atomic.AtomicInteger();
 
     public ExpiryReaper(ReactiveRedisDataSource redis, VerificationStore store, AttemptLog attempts,
                         VerificationConfig config, VerificationMetrics metrics, Clock clock,
@@ -83,15 +84,19 @@ public class ExpiryReaper implements StreamHold {
         long deadline = System.nanoTime() + lockMillis / 2 * 1_000_000;
         return redis.execute("SET", LOCK, holder, "NX", "PX", Long.toString(lockMillis)).chain(r -> r == null
                 ? Uni.createFrom().item(0)
-                : shards(0, deadline).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
+                : shards(Math.floorMod(nextFirst.getAndIncrement(), attempts.shards()), 0, deadline).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
     }
 
-    /** the shards from {@code shard} on, one after the other (a shard's batches share the lock's time with the rest) */
-    private Uni<Integer> shards(int shard, long deadline) {
-        if (shard >= attempts.shards()) {
+    /**
+     * Every shard once, one after the other from {@code first} (which rotates from sweep to sweep: when the lock's
+     * time runs out, the shards it did not reach come first next time).
+     */
+    private Uni<Integer> shards(int first, int done, long deadline) {
+        if (done >= attempts.shards()) {
             return Uni.createFrom().item(0);
         }
-        return rounds(shard, deadline).chain(n -> shards(shard + 1, deadline).map(m -> n + m));
+        int shard = (first + done) % attempts.shards();
+        return rounds(shard, deadline).chain(n -> shards(first, done + 1, deadline).map(m -> n + m));
     }
 
     /**
