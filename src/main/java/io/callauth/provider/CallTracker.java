@@ -78,7 +78,8 @@ public class CallTracker {
     /** Starts following a call; the first poll is due after one poll interval. */
     public Uni<Void> track(TrackedCall call) {
         long due = Math.min(clock.millis() + config.pollInterval().toMillis(), call.deadline());
-        return SCHEDULE.call(redis, keys(shardOf(call.callRef())), List.of(call.callRef(), Long.toString(due), toJson(call))).replaceWithVoid();
+        return SCHEDULE.call(redis, keys(shardOf(call.callRef())), List.of(call.callRef(), Long.toString(due), toJson(call)))
+                .replaceWithVoid();
     }
 
     public Uni<Void> forget(String callRef) {
@@ -145,7 +146,9 @@ public class CallTracker {
 
     /** how many calls a claim of {@code max} takes from each shard it visits */
     private int share(int max) {
-        return Math.max(1, (max + Math.min(shards, max) - 1) / Math.min(shards, max));
+        int m = Math.max(1, max);
+        int visited = Math.min(shards, m);
+        return (m + visited - 1) / visited;
     }
 
     /**
