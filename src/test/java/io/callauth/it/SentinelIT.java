@@ -22,7 +22,8 @@ import static org.hamcrest.Matchers.equalTo;
  * The packaged app on Redis Sentinel ({@code QUARKUS_REDIS_CLIENT_TYPE=sentinel}, one URL per sentinel, the master
  * name): one master, one replica and three sentinels, real redis-server processes started by the test. The master
  * is killed mid-run (no shutdown): the sentinels promote the replica, the app reconnects by itself, the verification
- * created before the failover still checks, and new verifications start, are tracked and check after it.
+ * created before the failover still checks, and new verifications start, are tracked and check after it. Then the old
+ * master returns as a replica and an operator fails over to it on purpose (SENTINEL FAILOVER): the app follows again.
  */
 class SentinelIT {
 
@@ -127,5 +128,51 @@ class SentinelIT {
                 .then().statusCode(200).body("status", equalTo("approved"));
         RestAssured.given().baseUri(app.managementUrl()).get("/q/health/ready").then().statusCode(200);
         assertThat(RedisNodes.text(replica, "EXISTS", "ca:vf:{" + after + "}")).isEqualTo("1");
+
+        // 2. the old master comes back as a replica, and an operator fails over to it on purpose (SENTINEL FAILOVER):
+        // the old master is demoted, not dead; the app moves to the new master all the same
+        nodes.server(master, "--replicaof", "127.0.0.1", Integer.toString(replica));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                RedisNodes.text(master, "INFO", "replication").contains("master_link_status:up")
+                        && sentinels.stream().allMatch(sn -> knowsHealthyReplica(sn, master)));
+        String third = start("+79165550103");
+        String thirdCode = callpass.lastCall().code(4);
+        assertThat(RedisNodes.text(replica, "WAIT", "1", "5000")).isEqualTo("1");
+        long asked = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
+                "OK".equals(RedisNodes.text(sentinels.get(0), "SENTINEL", "FAILOVER", NAME)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+                RedisNodes.text(master, "INFO", "replication").contains("role:master")
+                        && RedisNodes.text(replica, "INFO", "replication").contains("role:slave"));
+        long switched = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                RestAssured.given().baseUri(app.url()).header("Authorization", KEY).contentType(ContentType.JSON)
+                        .body("{\"code\":\"" + thirdCode + "\"}").post("/v1/verifications/" + third + "/check")
+                        .then().statusCode(200).body("status", equalTo("approved")));
+        System.out.printf("SentinelIT: SENTINEL FAILOVER back to the old master: roles switched after %d ms, the app "
+                + "served the check after %d ms%n", (switched - asked) / 1_000_000, (System.nanoTime() - asked) / 1_000_000);
+        String fourth = start("+79165550104");
+        delivered(fourth);
+        assertThat(RedisNodes.text(master, "EXISTS", "ca:vf:{" + fourth + "}")).isEqualTo("1");
+    }
+
+    /** whether a sentinel lists the server on {@code port} as a replica that is up */
+    private static boolean knowsHealthyReplica(int sentinel, int port) {
+        try {
+            for (Object r : (List<?>) RedisNodes.call(sentinel, "SENTINEL", "REPLICAS", NAME)) {
+                List<?> kv = (List<?>) r;
+                Map<String, String> f = new java.util.HashMap<>();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    f.put(kv.get(i).toString(), kv.get(i + 1).toString());
+                }
+                if (f.getOrDefault("port", "").equals(Integer.toString(port)) && f.getOrDefault("flags", "").equals("slave")
+                        && "ok".equals(f.get("master-link-status"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
