@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Moves the attempt log from the Redis Stream into PostgreSQL. Every replica runs one consumer of one consumer group
- * ({@value #GROUP}); each tick it
+ * ({@value #GROUP}, created on every shard of the stream, see {@link AttemptLog}); each tick, over all shards, it
  * <ol>
  *   <li>re-reads what it holds unacknowledged (a batch whose transaction failed, e.g. while PostgreSQL was down),</li>
  *   <li>claims entries that another consumer has held longer than {@code claim-idle} (a replica that died),</li>
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need).</li>
  * </ol>
  * A batch is one transaction ({@link AttemptArchive#store}) and is acknowledged only after its commit; the stream id
- * is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
+ * (qualified by its shard past shard 0) is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
  * the second time. None lost, none twice. Blocking work on the scheduler's worker thread, never the event loop.
  */
 @ApplicationScoped
@@ -43,6 +43,7 @@ public class AttemptIngester {
 
     private final RedisDataSource redis;
     private final AttemptArchive archive;
+    private final AttemptLog log;
     private final AttemptsConfig config;
     private final Clock clock;
     private final Instance<StreamHold> holds;
@@ -58,10 +59,11 @@ public class AttemptIngester {
     private volatile boolean bufferAlert;
     private volatile long nextMaintenance;
 
-    public AttemptIngester(RedisDataSource redis, AttemptArchive archive, AttemptsConfig config, Clock clock,
-                           Instance<StreamHold> holds, MeterRegistry registry) {
+    public AttemptIngester(RedisDataSource redis, AttemptArchive archive, AttemptLog log, AttemptsConfig config,
+                           Clock clock, Instance<StreamHold> holds, MeterRegistry registry) {
         this.redis = redis;
         this.archive = archive;
+        this.log = log;
         this.config = config;
         this.clock = clock;
         this.holds = holds;
@@ -128,10 +130,16 @@ public class AttemptIngester {
         return new Status(!archiveDown, backlog.get(), lagMillis.get() / 1000, buffered.get(), lastError.get());
     }
 
+    /** an entry as read from one shard of the stream */
+    private record Read(int shard, AttemptLog.Entry entry) {
+    }
+
     /** One consumer of the group: its name and how long others' entries must sit before it claims them. */
     public final class Consumer {
         private final String name;
         private final Duration claimIdle;
+        /** the shard each pass starts at: rotated, so no shard always comes last when the tick's time runs out */
+        private int start;
 
         Consumer(String name, Duration claimIdle) {
             this.name = name;
@@ -142,74 +150,95 @@ public class AttemptIngester {
             return name;
         }
 
-        /** One round: own pending, claims, new entries, trim. Stops at the first failed batch (retried next time). */
+        /**
+         * One round over every shard: own pending, claims, new entries, trim. New entries are read shard after shard
+         * (from a rotating first shard) into one batch of up to {@code batch-size} records, stored in one transaction
+         * and acknowledged per shard; passes repeat while they come back full and the tick's time lasts. Stops at the
+         * first failed batch (its entries stay pending for this consumer and are retried next time).
+         */
         public Run run() {
-            ensureGroup();
+            int shards = log.shards();
+            for (int s = 0; s < shards; s++) {
+                ensureGroup(s);
+            }
             long deadline = System.nanoTime() + TICK_BUDGET.toNanos();
+            int batchSize = config.ingest().batchSize();
+            int first = Math.floorMod(start++, shards);
             int read = 0, inserted = 0, duplicates = 0, claimed = 0;
             try {
                 // 1. what this consumer holds: a batch whose transaction failed last time
-                List<AttemptLog.Entry> mine = read("0");
-                if (!mine.isEmpty()) {
-                    AttemptArchive.Stored s = store(mine);
-                    read += mine.size();
-                    inserted += s.inserted();
-                    duplicates += s.duplicates();
+                List<Read> mine = new ArrayList<>();
+                for (int i = 0; i < shards; i++) {
+                    mine.addAll(read((first + i) % shards, "0", batchSize));
+                }
+                for (List<Read> chunk : chunks(mine, batchSize)) {
+                    AttemptArchive.Stored st = store(chunk);
+                    read += chunk.size();
+                    inserted += st.inserted();
+                    duplicates += st.duplicates();
                 }
                 // 2. what a dead consumer holds
-                List<AttemptLog.Entry> orphans = claim();
-                if (!orphans.isEmpty()) {
-                    AttemptArchive.Stored s = store(orphans);
-                    claimed += orphans.size();
-                    read += orphans.size();
-                    inserted += s.inserted();
-                    duplicates += s.duplicates();
+                List<Read> orphans = new ArrayList<>();
+                for (int i = 0; i < shards; i++) {
+                    orphans.addAll(claim((first + i) % shards));
                 }
-                // 3. new entries, batch after batch
+                for (List<Read> chunk : chunks(orphans, batchSize)) {
+                    AttemptArchive.Stored st = store(chunk);
+                    claimed += chunk.size();
+                    read += chunk.size();
+                    inserted += st.inserted();
+                    duplicates += st.duplicates();
+                }
+                // 3. new entries, batch after batch, each batch gathered over the shards
                 while (System.nanoTime() < deadline) {
-                    List<AttemptLog.Entry> batch = read(">");
+                    List<Read> batch = new ArrayList<>();
+                    for (int i = 0; i < shards && batch.size() < batchSize; i++) {
+                        batch.addAll(read((first + i) % shards, ">", batchSize - batch.size()));
+                    }
                     if (batch.isEmpty()) {
                         break;
                     }
-                    AttemptArchive.Stored s = store(batch);
+                    AttemptArchive.Stored st = store(batch);
                     read += batch.size();
-                    inserted += s.inserted();
-                    duplicates += s.duplicates();
-                    if (batch.size() < config.ingest().batchSize()) {
+                    inserted += st.inserted();
+                    duplicates += st.duplicates();
+                    if (batch.size() < batchSize) {
                         break;
                     }
+                    first = (first + 1) % shards;
                 }
                 recovered();
             } catch (SQLException | RuntimeException e) {
                 failed(e);
-                measure();
+                measure(null);
                 return new Run(read, inserted, duplicates, claimed, true);
             }
             trim();
             return new Run(read, inserted, duplicates, claimed, false);
         }
 
-        private List<AttemptLog.Entry> read(String from) {
-            Response r = redis.execute("XREADGROUP", "GROUP", GROUP, name, "COUNT",
-                    Integer.toString(config.ingest().batchSize()), "STREAMS", AttemptLog.STREAM, from);
+        private List<Read> read(int shard, String from, int count) {
+            String key = AttemptLog.stream(shard);
+            Response r = redis.execute("XREADGROUP", "GROUP", GROUP, name, "COUNT", Integer.toString(count),
+                    "STREAMS", key, from);
             if (r == null || r.size() == 0) {
                 return List.of();
             }
             // RESP3: {stream: [[id, [k, v, ...]], ...]}; RESP2: [[stream, [[id, [k, v, ...]], ...]]]
             boolean map = r.type() == io.vertx.redis.client.ResponseType.MULTI && !r.getKeys().isEmpty();
-            return AttemptLog.entries(map ? r.get(AttemptLog.STREAM) : r.get(0).get(1));
+            return tag(shard, AttemptLog.entries(map ? r.get(key) : r.get(0).get(1)));
         }
 
-        private List<AttemptLog.Entry> claim() {
-            Response r = redis.execute("XAUTOCLAIM", AttemptLog.STREAM, GROUP, name,
+        private List<Read> claim(int shard) {
+            Response r = redis.execute("XAUTOCLAIM", AttemptLog.stream(shard), GROUP, name,
                     Long.toString(claimIdle.toMillis()), "0-0", "COUNT", Integer.toString(config.ingest().batchSize()));
             if (r == null || r.size() < 2) {
                 return List.of();
             }
             List<AttemptLog.Entry> entries = AttemptLog.entries(r.get(1));
             if (!entries.isEmpty()) {
-                LOG.infof("attempt ingester %s claimed %d records held by a consumer idle for %s or more",
-                        name, entries.size(), claimIdle);
+                LOG.infof("attempt ingester %s claimed %d records of %s held by a consumer idle for %s or more",
+                        name, entries.size(), AttemptLog.stream(shard), claimIdle);
             }
             // entries trimmed while pending come back as nil: nothing to store, acknowledge them so they go away
             List<String> gone = new ArrayList<>();
@@ -219,31 +248,50 @@ public class AttemptIngester {
                 }
             }
             if (!gone.isEmpty()) {
-                ack(gone.stream().toList());
+                ack(shard, gone);
             }
-            return entries;
+            return tag(shard, entries);
         }
 
-        private AttemptArchive.Stored store(List<AttemptLog.Entry> batch) throws SQLException {
-            AttemptArchive.Stored s = archive.store(batch);
-            ack(batch.stream().map(AttemptLog.Entry::id).toList());
-            archived.increment(s.inserted());
-            tooOld.increment(s.tooOld());
-            return s;
+        /** one transaction for the whole batch (whatever its shards), then one XACK per shard */
+        private AttemptArchive.Stored store(List<Read> batch) throws SQLException {
+            AttemptArchive.Stored st = archive.store(batch.stream()
+                    .map(r -> new AttemptLog.Entry(AttemptLog.archiveId(r.shard(), r.entry().id()), r.entry().record()))
+                    .toList());
+            java.util.Map<Integer, List<String>> byShard = new java.util.TreeMap<>();
+            for (Read r : batch) {
+                byShard.computeIfAbsent(r.shard(), k -> new ArrayList<>()).add(r.entry().id());
+            }
+            byShard.forEach(this::ack);
+            archived.increment(st.inserted());
+            tooOld.increment(st.tooOld());
+            return st;
         }
 
-        private void ack(List<String> ids) {
+        private void ack(int shard, List<String> ids) {
             List<String> args = new ArrayList<>(ids.size() + 2);
-            args.add(AttemptLog.STREAM);
+            args.add(AttemptLog.stream(shard));
             args.add(GROUP);
             args.addAll(ids);
             redis.execute("XACK", args.toArray(String[]::new));
         }
     }
 
-    private void ensureGroup() {
+    private static List<Read> tag(int shard, List<AttemptLog.Entry> entries) {
+        return entries.stream().map(e -> new Read(shard, e)).toList();
+    }
+
+    private static List<List<Read>> chunks(List<Read> all, int size) {
+        List<List<Read>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            out.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return out;
+    }
+
+    private void ensureGroup(int shard) {
         try {
-            redis.execute("XGROUP", "CREATE", AttemptLog.STREAM, GROUP, "0", "MKSTREAM");
+            redis.execute("XGROUP", "CREATE", AttemptLog.stream(shard), GROUP, "0", "MKSTREAM");
         } catch (RuntimeException e) {
             if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
                 throw e;
@@ -252,31 +300,35 @@ public class AttemptIngester {
     }
 
     /**
-     * Trims the stream before the oldest entry that is still needed: unacknowledged by the group (pending, or not yet
-     * delivered) or wanted by another reader ({@link StreamHold}). Also updates the backlog metrics and the alert.
+     * Trims each shard before its oldest entry that is still needed: unacknowledged by the group (pending, or not
+     * yet delivered) or wanted by another reader ({@link StreamHold}). Also updates the backlog metrics and the alert.
      */
     public void trim() {
-        Optional<String> floor = ackFloor();
-        if (floor.isEmpty()) {
-            measure();
-            return;
-        }
-        String threshold = floor.get();
-        for (StreamHold h : holds) {
-            Optional<String> needed = h.oldestNeeded();
-            if (needed.isPresent() && AttemptLog.compareIds(needed.get(), threshold) < 0) {
-                threshold = needed.get();
+        List<Optional<String>> floors = new ArrayList<>();
+        for (int s = 0; s < log.shards(); s++) {
+            Optional<String> floor = ackFloor(s);
+            floors.add(floor);
+            if (floor.isEmpty()) {
+                continue;
             }
+            String threshold = floor.get();
+            for (StreamHold h : holds) {
+                Optional<String> needed = h.oldestNeeded(s);
+                if (needed.isPresent() && AttemptLog.compareIds(needed.get(), threshold) < 0) {
+                    threshold = needed.get();
+                }
+            }
+            redis.execute("XTRIM", AttemptLog.stream(s), "MINID", threshold);
         }
-        redis.execute("XTRIM", AttemptLog.STREAM, "MINID", threshold);
-        measure();
+        measure(floors);
     }
 
-    /** the first id not yet acknowledged by the group (pending or undelivered), or empty if there is no group */
-    private Optional<String> ackFloor() {
+    /** the first id of a shard not yet acknowledged by the group (pending or undelivered), or empty if no group */
+    private Optional<String> ackFloor(int shard) {
+        String key = AttemptLog.stream(shard);
         String lastDelivered = null;
         long pending = 0;
-        Response groups = redis.execute("XINFO", "GROUPS", AttemptLog.STREAM);
+        Response groups = redis.execute("XINFO", "GROUPS", key);
         for (Response g : groups) {
             if (GROUP.equals(field(g, "name"))) {
                 lastDelivered = field(g, "last-delivered-id");
@@ -288,7 +340,7 @@ public class AttemptIngester {
         }
         String floor = AttemptLog.next(lastDelivered);
         if (pending > 0) {
-            Response p = redis.execute("XPENDING", AttemptLog.STREAM, GROUP);
+            Response p = redis.execute("XPENDING", key, GROUP);
             if (p != null && p.get(1) != null && AttemptLog.compareIds(p.get(1).toString(), floor) < 0) {
                 floor = p.get(1).toString();
             }
@@ -297,37 +349,47 @@ public class AttemptIngester {
     }
 
     /**
-     * Backlog, lag, buffer size, and the alert when the buffer nears buffer-max: a handful of O(1) commands (the
-     * backlog is the group's pending count plus Redis 7's {@code lag}; on Redis 6, which has no lag, the stream length
-     * stands in as an upper bound).
+     * Backlog, lag, buffer size, and the alert when the buffer nears buffer-max: a handful of O(1) commands per shard
+     * (the backlog is the group's pending count plus Redis 7's {@code lag}; on Redis 6, which has no lag, the stream
+     * length stands in as an upper bound). Backlog and buffer are summed over the shards; the lag is the oldest
+     * shard's. {@code floors}: the shards' ack floors when the caller has them.
      */
-    private void measure() {
+    private void measure(List<Optional<String>> floors) {
         try {
-            long len = redis.execute("XLEN", AttemptLog.STREAM).toLong();
+            long len = 0;
+            long backlogSum = 0;
+            long oldestLag = 0;
+            for (int s = 0; s < log.shards(); s++) {
+                String key = AttemptLog.stream(s);
+                long shardLen = redis.execute("XLEN", key).toLong();
+                len += shardLen;
+                long pending = 0;
+                Long undelivered = null;
+                String lastDelivered = null;
+                Response groups = redis.execute("XINFO", "GROUPS", key);
+                for (Response g : groups) {
+                    if (GROUP.equals(field(g, "name"))) {
+                        pending = Long.parseLong(field(g, "pending"));
+                        lastDelivered = field(g, "last-delivered-id");
+                        String lag = field(g, "lag");
+                        undelivered = lag == null ? null : Long.valueOf(lag);
+                    }
+                }
+                long lag = 0;
+                if (lastDelivered != null) {
+                    Optional<String> floor = floors != null ? floors.get(s) : ackFloor(s);
+                    Response first = floor.isEmpty() ? null
+                            : redis.execute("XRANGE", key, floor.get(), "+", "COUNT", "1");
+                    if (first != null && first.size() > 0) {
+                        lag = Math.max(0, clock.millis() - AttemptLog.millisOf(first.get(0).get(0).toString()));
+                    }
+                }
+                backlogSum += lag == 0 ? pending : pending + (undelivered != null ? undelivered : shardLen);
+                oldestLag = Math.max(oldestLag, lag);
+            }
             buffered.set(len);
-            long pending = 0;
-            Long undelivered = null;
-            String lastDelivered = null;
-            Response groups = redis.execute("XINFO", "GROUPS", AttemptLog.STREAM);
-            for (Response g : groups) {
-                if (GROUP.equals(field(g, "name"))) {
-                    pending = Long.parseLong(field(g, "pending"));
-                    lastDelivered = field(g, "last-delivered-id");
-                    String lag = field(g, "lag");
-                    undelivered = lag == null ? null : Long.valueOf(lag);
-                }
-            }
-            long lagMillis = 0;
-            if (lastDelivered != null) {
-                Optional<String> floor = ackFloor();
-                Response first = floor.isEmpty() ? null
-                        : redis.execute("XRANGE", AttemptLog.STREAM, floor.get(), "+", "COUNT", "1");
-                if (first != null && first.size() > 0) {
-                    lagMillis = Math.max(0, clock.millis() - AttemptLog.millisOf(first.get(0).get(0).toString()));
-                }
-            }
-            backlog.set(lagMillis == 0 ? pending : pending + (undelivered != null ? undelivered : len));
-            lagMillis(lagMillis);
+            backlog.set(backlogSum);
+            lagMillis(oldestLag);
             boolean full = len >= (long) (config.bufferMax() * config.ingest().alertRatio());
             if (full && !bufferAlert) {
                 LOG.errorf("ALERT attempt buffer is %d of %d records (callauth.attempts.buffer-max): the archive is "
@@ -348,6 +410,11 @@ public class AttemptIngester {
 
     private void failed(Exception e) {
         failures.increment();
+        if (!fromArchive(e)) {
+            // Redis itself (a failover, an outage): readiness and StorageOutage say so; the archive is not down
+            LOG.debugf("attempt ingest round failed on Redis, retried next tick: %s", e.toString());
+            return;
+        }
         lastError.set(plain(e));
         if (!archiveDown) {
             archiveDown = true;
@@ -364,6 +431,18 @@ public class AttemptIngester {
             lastError.set(null);
             LOG.info("attempt archive reachable again, archiving the records that waited");
         }
+    }
+
+    /** whether a failure came from PostgreSQL (JDBC, the pool, Flyway) rather than from Redis */
+    static boolean fromArchive(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String n = t.getClass().getName();
+            if (t instanceof SQLException || n.startsWith("org.flywaydb.") || n.startsWith("org.postgresql.")
+                    || n.startsWith("io.agroal.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** a failure in plain words: no class names, no stack */

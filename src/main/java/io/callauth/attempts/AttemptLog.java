@@ -16,25 +16,58 @@ import java.util.Map;
  * behind what was archived. The append itself bounds it at {@code callauth.attempts.buffer-max} entries
  * ({@code XADD ... MAXLEN ~ n}), so an archive that stays down long drops the oldest entries rather than exhaust
  * Redis' memory (the ingester alerts well before).
+ * <p>
+ * The stream is sharded over {@code callauth.attempts.stream-shards} keys ({@code ca:attempts} is shard 0,
+ * {@code ca:attempts:1} ... the others), so on a Redis Cluster the appends and reads spread over the masters instead
+ * of all landing on one slot. A record's shard is a stable function of its verification id ({@link #shardOf}), so the
+ * records of one verification keep their order. Each shard is one key: every command on it is a single-key command.
  */
 @ApplicationScoped
 public class AttemptLog {
 
+    /** shard 0 (the key of the unsharded stream of earlier versions, so records written before an upgrade are read) */
     public static final String STREAM = "ca:attempts";
     private static final Logger LOG = Logger.getLogger(AttemptLog.class);
 
     private final ReactiveRedisDataSource redis;
     private final String maxLen;
+    private final int shards;
 
     public AttemptLog(ReactiveRedisDataSource redis, AttemptsConfig config) {
         this.redis = redis;
-        this.maxLen = Long.toString(config.bufferMax());
+        this.shards = Math.max(1, config.streamShards());
+        // buffer-max bounds the whole buffer: each shard holds its share
+        this.maxLen = Long.toString(Math.max(1, config.bufferMax() / shards));
+    }
+
+    /** the key of one shard of the stream */
+    public static String stream(int shard) {
+        return shard == 0 ? STREAM : STREAM + ":" + shard;
+    }
+
+    /** how many shards the stream has */
+    public int shards() {
+        return shards;
+    }
+
+    /** the shard of a record: by verification id (by phone for the records of no verification, e.g. refusals) */
+    public int shardOf(AttemptRecord record) {
+        String by = record.verificationId() != null ? record.verificationId() : record.phone();
+        return io.callauth.common.Shards.of(by, shards);
+    }
+
+    /**
+     * The id a record gets in the archive: the stream id, qualified by the shard past shard 0 ({@code ms-seq.shard}),
+     * because two shards may hand out the same stream id in the same millisecond.
+     */
+    public static String archiveId(int shard, String streamId) {
+        return shard == 0 ? streamId : streamId + "." + shard;
     }
 
     /** Appends; a failure is logged and swallowed: the attempt log must never fail the verification it describes. */
     public Uni<Void> append(AttemptRecord record) {
         List<String> args = new ArrayList<>();
-        args.add(STREAM);
+        args.add(stream(shardOf(record)));
         args.add("MAXLEN");
         args.add("~");
         args.add(maxLen);
@@ -51,14 +84,23 @@ public class AttemptLog {
                 });
     }
 
-    /** Newest first, for the fraud API and tests: entries with ids at or below {@code maxId} ("+" for the newest). */
+    /**
+     * Newest first over all shards, for tests and diagnostics: entries with ids at or below {@code maxId} ("+" for
+     * the newest), merged by stream id (ids of different shards come from their nodes' clocks).
+     */
     public Uni<List<Entry>> newest(String maxId, int count) {
-        return redis.execute("XREVRANGE", STREAM, maxId, "-", "COUNT", Integer.toString(count)).map(AttemptLog::entries);
+        List<Uni<List<Entry>>> each = new ArrayList<>();
+        for (int s = 0; s < shards; s++) {
+            each.add(redis.execute("XREVRANGE", stream(s), maxId, "-", "COUNT", Integer.toString(count))
+                    .map(AttemptLog::entries));
+        }
+        return Uni.join().all(each).andFailFast().map(lists -> lists.stream().flatMap(List::stream)
+                .sorted((a, b) -> compareIds(b.id(), a.id())).limit(count).toList());
     }
 
-    /** Oldest first: up to {@code count} entries after the entry {@code afterId} (exclusive). */
-    public Uni<List<Entry>> after(String afterId, int count) {
-        return redis.execute("XRANGE", STREAM, next(afterId), "+", "COUNT", Integer.toString(count))
+    /** Oldest first: up to {@code count} entries of one shard after the entry {@code afterId} (exclusive). */
+    public Uni<List<Entry>> after(int shard, String afterId, int count) {
+        return redis.execute("XRANGE", stream(shard), next(afterId), "+", "COUNT", Integer.toString(count))
                 .map(AttemptLog::entries);
     }
 

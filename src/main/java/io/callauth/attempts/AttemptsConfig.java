@@ -20,6 +20,13 @@ public interface AttemptsConfig {
     @WithDefault("1000000")
     long bufferMax();
 
+    /**
+     * how many Redis Stream keys the attempt log is spread over (by verification id); on a Redis Cluster they spread
+     * over the masters. Raise it freely; lowering it leaves the records in the dropped shards unread.
+     */
+    @WithDefault("8")
+    int streamShards();
+
     Ingest ingest();
 
     interface Ingest {

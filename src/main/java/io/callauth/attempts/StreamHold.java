@@ -9,6 +9,6 @@ import java.util.Optional;
  */
 public interface StreamHold {
 
-    /** the oldest stream id this reader still needs, or empty when it needs none */
-    Optional<String> oldestNeeded();
+    /** the oldest stream id of one shard ({@link AttemptLog#stream}) this reader still needs, or empty when none */
+    Optional<String> oldestNeeded(int shard);
 }

@@ -25,11 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * polls the provider, then reschedules or forgets them; only the claim's owner may. A replica that dies mid-poll
  * leaves its claims to expire: the calls are due again and any replica takes them. No call is polled by two
  * replicas at once; none is forgotten. Tracking ends at a final status or at the ring timeout plus a grace period.
+ * <p>
+ * The due set and the job table are sharded over {@code callauth.tracking.shards} hash tags ({@code {calls}} is
+ * shard 0, {@code {calls:1}} ... the others), so on a Redis Cluster they spread over the masters. A call's shard is a
+ * stable function of its call reference. Every script touches the three keys of one shard (one hash tag, one slot).
+ * Each round claims from every shard, at most its share of the batch from each, starting at a shard that rotates
+ * from round to round, so no shard waits behind another.
  */
 @ApplicationScoped
 public class CallTracker {
 
-    static final List<String> KEYS = List.of("ca:{calls}:due", "ca:{calls}:jobs", "ca:{calls}:owners");
+    /** the keys of one shard: due set, job table, claim owners; one hash tag */
+    static List<String> keys(int shard) {
+        String tag = shard == 0 ? "{calls}" : "{calls:" + shard + "}";
+        return List.of("ca:" + tag + ":due", "ca:" + tag + ":jobs", "ca:" + tag + ":owners");
+    }
+
     private static final LuaScript SCHEDULE = LuaScript.fromResource("tracking-schedule");
     private static final LuaScript CLAIM = LuaScript.fromResource("tracking-claim");
     private static final LuaScript COMPLETE = LuaScript.fromResource("tracking-complete");
@@ -44,6 +55,8 @@ public class CallTracker {
     private final ObjectMapper json;
     private final String instance = Ids.random("", 4);
     private final AtomicLong claims = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger startShard = new java.util.concurrent.atomic.AtomicInteger();
+    private final int shards;
     private final Pacer pacer = new Pacer();
 
     public CallTracker(ReactiveRedisDataSource redis, ProviderChain chain, CallOutcomes outcomes, TrackingConfig config,
@@ -54,16 +67,23 @@ public class CallTracker {
         this.config = config;
         this.clock = clock;
         this.json = json;
+        this.shards = Math.max(1, config.shards());
+    }
+
+    /** the shard of a call */
+    int shardOf(String callRef) {
+        return io.callauth.common.Shards.of(callRef, shards);
     }
 
     /** Starts following a call; the first poll is due after one poll interval. */
     public Uni<Void> track(TrackedCall call) {
         long due = Math.min(clock.millis() + config.pollInterval().toMillis(), call.deadline());
-        return SCHEDULE.call(redis, KEYS, List.of(call.callRef(), Long.toString(due), toJson(call))).replaceWithVoid();
+        return SCHEDULE.call(redis, keys(shardOf(call.callRef())), List.of(call.callRef(), Long.toString(due), toJson(call)))
+                .replaceWithVoid();
     }
 
     public Uni<Void> forget(String callRef) {
-        return FORGET.call(redis, KEYS, List.of(callRef)).replaceWithVoid();
+        return FORGET.call(redis, keys(shardOf(callRef)), List.of(callRef)).replaceWithVoid();
     }
 
     @Scheduled(every = "${callauth.tracking.tick}", delayed = "1s",
@@ -76,10 +96,18 @@ public class CallTracker {
                 });
     }
 
-    /** Rounds until fewer than a batch was due (at most {@code maxRounds}): capacity grows with the backlog. */
+    /** Rounds until no shard had more due than its share (at most {@code maxRounds}): capacity grows with the backlog. */
     public Uni<Integer> drain(int maxRounds) {
-        return runOnce().chain(n -> n >= config.batchSize() && maxRounds > 1
-                ? drain(maxRounds - 1).map(m -> n + m) : Uni.createFrom().item(n));
+        return round().chain(r -> r.more() && maxRounds > 1
+                ? drain(maxRounds - 1).map(m -> r.handled() + m) : Uni.createFrom().item(r.handled()));
+    }
+
+    /** what one round did: calls handled, and whether a shard had more due than the round took from it */
+    private record Round(int handled, boolean more) {
+    }
+
+    /** a call claimed from one shard */
+    private record Claimed(int shard, TrackedCall call) {
     }
 
     /**
@@ -88,25 +116,58 @@ public class CallTracker {
      * (the rest are rescheduled, never left to a lease that expires under them).
      */
     public Uni<Integer> runOnce() {
+        return round().map(Round::handled);
+    }
+
+    private Uni<Round> round() {
         String token = claimToken();
         long roundEnds = System.nanoTime() + config.lease().toNanos() / 2;
-        return claim(token, config.batchSize()).chain(jobs -> {
+        int share = share(config.batchSize());
+        return claimShards(token, config.batchSize()).chain(claimed -> {
+            List<Claimed> jobs = claimed.stream().flatMap(List::stream).toList();
+            boolean more = claimed.stream().anyMatch(c -> c.size() >= share);
             if (jobs.isEmpty()) {
-                return Uni.createFrom().item(0);
+                return Uni.createFrom().item(new Round(0, false));
             }
-            Map<String, List<TrackedCall>> byProvider = new LinkedHashMap<>();
-            for (TrackedCall job : jobs) {
-                byProvider.computeIfAbsent(job.provider(), p -> new ArrayList<>()).add(job);
+            Map<String, List<Claimed>> byProvider = new LinkedHashMap<>();
+            for (Claimed job : jobs) {
+                byProvider.computeIfAbsent(job.call().provider(), p -> new ArrayList<>()).add(job);
             }
             List<Uni<Void>> lanes = new ArrayList<>();
-            for (List<TrackedCall> lane : byProvider.values()) {
+            for (List<Claimed> lane : byProvider.values()) {
                 lanes.add(Multi.createFrom().iterable(lane)
-                        .onItem().transformToUni(job -> handle(job, token, roundEnds))
+                        .onItem().transformToUni(job -> handle(job.shard(), job.call(), token, roundEnds))
                         .merge(config.maxConcurrentPolls())
                         .collect().last().replaceWithVoid());
             }
-            return Uni.join().all(lanes).andCollectFailures().replaceWith(jobs.size());
+            return Uni.join().all(lanes).andCollectFailures().replaceWith(new Round(jobs.size(), more));
         });
+    }
+
+    /** how many calls a claim of {@code max} takes from each shard it visits */
+    private int share(int max) {
+        int m = Math.max(1, max);
+        int visited = Math.min(shards, m);
+        return (m + visited - 1) / visited;
+    }
+
+    /**
+     * Claims for {@code token} from min(shards, max) shards, starting at a shard that rotates with every claim, at most
+     * {@code max} / that many from each (rounded up): no shard's backlog starves another's. One script per shard, all
+     * at once; answers each visited shard's calls.
+     */
+    private Uni<List<List<Claimed>>> claimShards(String token, int max) {
+        int visited = Math.min(shards, Math.max(1, max));
+        int share = share(max);
+        int first = Math.floorMod(startShard.getAndIncrement(), shards);
+        List<Uni<List<Claimed>>> each = new ArrayList<>();
+        for (int i = 0; i < visited; i++) {
+            int shard = (first + i) % shards;
+            each.add(CLAIM.call(redis, keys(shard), List.of(Long.toString(clock.millis()),
+                            Long.toString(config.lease().toMillis()), token, Integer.toString(share)))
+                    .map(r -> jobs(r).stream().map(c -> new Claimed(shard, c)).toList()));
+        }
+        return Uni.join().all(each).andFailFast();
     }
 
     /** A fresh claim token of this replica. */
@@ -114,18 +175,25 @@ public class CallTracker {
         return instance + ":" + claims.incrementAndGet();
     }
 
-    /** Claims up to {@code max} due calls for {@code token}. */
+    /**
+     * Claims due calls for {@code token}: about {@code max} (each visited shard gives at most its share, see
+     * {@link #claimShards}).
+     */
     public Uni<List<TrackedCall>> claim(String token, int max) {
-        return CLAIM.call(redis, KEYS, List.of(Long.toString(clock.millis()), Long.toString(config.lease().toMillis()),
-                token, Integer.toString(max))).map(this::jobs);
+        return claimShards(token, max).map(l -> l.stream().flatMap(List::stream).map(Claimed::call).toList());
     }
 
     /** Reschedules ({@code nextDue} epoch ms) or forgets ({@code -1}) a claimed call; false when the claim was lost. */
     public Uni<Boolean> complete(String callRef, String token, long nextDue) {
-        return COMPLETE.call(redis, KEYS, List.of(callRef, token, Long.toString(nextDue))).map(r -> r.toLong() == 1L);
+        return complete(shardOf(callRef), callRef, token, nextDue);
     }
 
-    private Uni<Void> handle(TrackedCall job, String token, long roundEnds) {
+    private Uni<Boolean> complete(int shard, String callRef, String token, long nextDue) {
+        return COMPLETE.call(redis, keys(shard), List.of(callRef, token, Long.toString(nextDue)))
+                .map(r -> r.toLong() == 1L);
+    }
+
+    private Uni<Void> handle(int shard, TrackedCall job, String token, long roundEnds) {
         CallProvider provider = chain.byName(job.provider()).orElse(null);
         Uni<CallProgress> progress;
         if (provider == null) {
@@ -145,17 +213,17 @@ public class CallTracker {
             long now = clock.millis();
             if (p.status().isFinal()) {
                 return outcomes.report(job.callRef(), p.status(), p.detail())
-                        .chain(() -> complete(job.callRef(), token, -1));
+                        .chain(() -> complete(shard, job.callRef(), token, -1));
             }
             if (now >= job.deadline()) {
                 // no outcome by the ring timeout (polls failing included): the provider's documented default decides
                 CallStatus atTimeout = provider == null ? CallStatus.NOT_DELIVERED : provider.statusAtRingTimeout();
                 return outcomes.report(job.callRef(), atTimeout, "ring_timeout")
-                        .chain(() -> complete(job.callRef(), token, -1));
+                        .chain(() -> complete(shard, job.callRef(), token, -1));
             }
             // a provider whose polls fail is asked less often (still until the deadline, never dropped)
             long wait = config.pollInterval().toMillis() * pacer.factor(job.provider());
-            return complete(job.callRef(), token, Math.min(now + wait, job.deadline()));
+            return complete(shard, job.callRef(), token, Math.min(now + wait, job.deadline()));
         }).replaceWithVoid().onFailure().recoverWithUni(t -> {
             LOG.warnf("tracking %s failed, it is due again after its lease: %s", job.callRef(), t.toString());
             return Uni.createFrom().voidItem();

@@ -19,7 +19,14 @@ public interface TrackingConfig {
     @WithDefault("15S")
     Duration lease();
 
-    /** calls claimed per tick and replica */
+    /**
+     * how many hash tags (Redis Cluster slots) the due set and job table are spread over; every replica claims from
+     * all of them. Raise it freely; lowering it leaves the calls of the dropped shards unfollowed
+     */
+    @WithDefault("8")
+    int shards();
+
+    /** calls claimed per tick and replica (over all shards) */
     @WithDefault("50")
     int batchSize();
 

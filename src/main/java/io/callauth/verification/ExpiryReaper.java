@@ -22,8 +22,8 @@ import java.util.Optional;
  * {@code expired}, and the attempt log gets its {@code expired} record even when no client ever asks about it
  * again (abandoned sign-ups are what a fraud analyst's conversion numbers are made of).
  * <p>
- * The sweep walks the attempt log's {@code started} records in order from a cursor kept in Redis, one replica at
- * a time (a lock), and stops at the first entry younger than a code lifetime (stream ids carry Redis' time, the
+ * The sweep walks the attempt log's {@code started} records in order, shard after shard of the stream (see
+ * {@link AttemptLog}), each from its own cursor kept in Redis, one replica at a time (a lock), and stops at the first entry younger than a code lifetime (stream ids carry Redis' time, the
  * same for every replica). A verification expired by a clock more than a few seconds ahead of the sweeping
  * replica's is skipped rather than waited for. Batches of 500 are expired concurrently (the test settles 1,200 in
  * one sweep). Expiring is one script that answers "expire" once per verification; the record is then written and
@@ -36,6 +36,11 @@ import java.util.Optional;
 public class ExpiryReaper implements StreamHold {
 
     static final String CURSOR = "ca:expiry:cursor";
+
+    /** where the sweep of one shard of the attempt stream stopped (shard 0 keeps the key of earlier versions) */
+    public static String cursorKey(int shard) {
+        return shard == 0 ? CURSOR : CURSOR + ":" + shard;
+    }
     static final String LOCK = "ca:expiry:lock";
     private static final LuaScript RELEASE = LuaScript.fromResource("lock-release");
     private static final Logger LOG = Logger.getLogger(ExpiryReaper.class);
@@ -49,6 +54,7 @@ public class ExpiryReaper implements StreamHold {
     private final VerificationMetrics metrics;
     private final Clock clock;
     private final Duration retention;
+    private final java.util.concurrent.atomic.AtomicInteger nextFirst = new java.util.concurrent.atomic.AtomicInteger();
 
     public ExpiryReaper(ReactiveRedisDataSource redis, VerificationStore store, AttemptLog attempts,
                         VerificationConfig config, VerificationMetrics metrics, Clock clock,
@@ -78,7 +84,19 @@ public class ExpiryReaper implements StreamHold {
         long deadline = System.nanoTime() + lockMillis / 2 * 1_000_000;
         return redis.execute("SET", LOCK, holder, "NX", "PX", Long.toString(lockMillis)).chain(r -> r == null
                 ? Uni.createFrom().item(0)
-                : rounds(deadline).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
+                : shards(Math.floorMod(nextFirst.getAndIncrement(), attempts.shards()), 0, deadline).eventually(() -> RELEASE.call(redis, List.of(LOCK), List.of(holder))));
+    }
+
+    /**
+     * Every shard once, one after the other from {@code first} (which rotates from sweep to sweep: when the lock's
+     * time runs out, the shards it did not reach come first next time).
+     */
+    private Uni<Integer> shards(int first, int done, long deadline) {
+        if (done >= attempts.shards()) {
+            return Uni.createFrom().item(0);
+        }
+        int shard = (first + done) % attempts.shards();
+        return rounds(shard, deadline).chain(n -> shards(first, done + 1, deadline).map(m -> n + m));
     }
 
     /**
@@ -86,8 +104,8 @@ public class ExpiryReaper implements StreamHold {
      * expired concurrently; the cursor moves past the batch only once all of it is settled (a failure leaves the
      * batch to the next sweep, which redoes it harmlessly).
      */
-    private Uni<Integer> rounds(long deadline) {
-        return cursor().chain(cursor -> attempts.after(cursor, BATCH)).chain(entries -> {
+    private Uni<Integer> rounds(int shard, long deadline) {
+        return cursor(shard).chain(cursor -> attempts.after(shard, cursor, BATCH)).chain(entries -> {
             // stream ids carry Redis' time of the append: entries younger than a code lifetime (plus a margin for
             // clocks that differ a little) cannot have expired yet, the sweep stops before them
             long now = clock.millis();
@@ -101,10 +119,10 @@ public class ExpiryReaper implements StreamHold {
                     .map(e -> expire(e.record(), now)).toList();
             Uni<Integer> settled = work.isEmpty() ? Uni.createFrom().item(0)
                     : Uni.join().all(work).andFailFast().map(ns -> ns.stream().mapToInt(Integer::intValue).sum());
-            return settled.call(() -> redis.execute("SET", CURSOR, due.get(due.size() - 1).id(), "PX",
+            return settled.call(() -> redis.execute("SET", cursorKey(shard), due.get(due.size() - 1).id(), "PX",
                     Long.toString(retention.toMillis()))).chain(n -> {
                 boolean more = due.size() == BATCH && System.nanoTime() < deadline;
-                return more ? rounds(deadline).map(m -> n + m) : Uni.createFrom().item(n);
+                return more ? rounds(shard, deadline).map(m -> n + m) : Uni.createFrom().item(n);
             });
         });
     }
@@ -136,15 +154,15 @@ public class ExpiryReaper implements StreamHold {
      * by the ingester on its worker thread.
      */
     @Override
-    public Optional<String> oldestNeeded() {
-        var cursor = redis.execute("GET", CURSOR).await().atMost(Duration.ofSeconds(5));
+    public Optional<String> oldestNeeded(int shard) {
+        var cursor = redis.execute("GET", cursorKey(shard)).await().atMost(Duration.ofSeconds(5));
         return Optional.of(cursor != null ? AttemptLog.next(cursor.toString())
                 : Math.max(0, clock.millis() - config.keyTtl().toMillis()) + "-0");
     }
 
     /** where the last sweep stopped; the first sweep starts one key lifetime back (older hashes are gone anyway) */
-    private Uni<String> cursor() {
-        return redis.execute("GET", CURSOR).chain(r -> r != null ? Uni.createFrom().item(r.toString())
+    private Uni<String> cursor(int shard) {
+        return redis.execute("GET", cursorKey(shard)).chain(r -> r != null ? Uni.createFrom().item(r.toString())
                 : redis.execute("TIME").map(t -> {
                     long redisMillis = t.get(0).toLong() * 1000 + t.get(1).toLong() / 1000;
                     return Math.max(0, redisMillis - config.keyTtl().toMillis()) + "-0";

@@ -2,6 +2,7 @@ package io.callauth.attempts;
 
 import io.agroal.api.AgroalDataSource;
 import io.callauth.common.EmbeddedPostgresConfigSource;
+import io.callauth.verification.ExpiryReaper;
 import io.callauth.common.MutableClock;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.callauth.verification.Api;
@@ -66,7 +67,9 @@ class AttemptIngesterTest {
     @AfterEach
     void tearDown() {
         clock.reset();
-        redis.execute("DEL", "ca:expiry:cursor");
+        for (int shard = 0; shard < log.shards(); shard++) {
+            redis.execute("DEL", ExpiryReaper.cursorKey(shard));
+        }
     }
 
     /** leaves nothing of earlier tests unarchived or held */
@@ -80,10 +83,16 @@ class AttemptIngesterTest {
     }
 
     private List<String> append(String app, String type, int n) {
+        return append(app, type, n, null);
+    }
+
+    /** n records, of n verifications or all of {@code verification} (then all in one shard) */
+    private List<String> append(String app, String type, int n, String verification) {
         List<Uni<Void>> all = new ArrayList<>();
         long now = clock.millis();
         for (int i = 0; i < n; i++) {
-            all.add(log.append(new AttemptRecord(now + i % 1000, type, "vf_" + app + "_" + i, "+79160000" + (100 + i % 900),
+            all.add(log.append(new AttemptRecord(now + i % 1000, type,
+                    verification != null ? verification : "vf_" + app + "_" + i, "+79160000" + (100 + i % 900),
                     "RU", "79160000", "callpass", "flashcall", null, null, null, "test", "203.0.113.5", "ua", app, "d")));
         }
         for (int i = 0; i < all.size(); i += 500) {
@@ -107,6 +116,17 @@ class AttemptIngesterTest {
         return count("SELECT count(*) FROM attempts WHERE app_id = '" + app + "'");
     }
 
+    private List<String> archivedIds(String app) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id FROM attempts WHERE app_id = '" + app + "'")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
     private long distinctArchived(String app) throws Exception {
         return count("SELECT count(DISTINCT id) FROM attempts WHERE app_id = '" + app + "'");
     }
@@ -116,8 +136,30 @@ class AttemptIngesterTest {
     }
 
     private long pending() {
-        var p = redis.execute("XPENDING", AttemptLog.STREAM, AttemptIngester.GROUP);
-        return p.get(0).toLong();
+        long sum = 0;
+        for (int shard = 0; shard < log.shards(); shard++) {
+            sum += redis.execute("XPENDING", AttemptLog.stream(shard), AttemptIngester.GROUP).get(0).toLong();
+        }
+        return sum;
+    }
+
+    /** entries in the stream, all shards */
+    private long length() {
+        long sum = 0;
+        for (int shard = 0; shard < log.shards(); shard++) {
+            sum += redis.execute("XLEN", AttemptLog.stream(shard)).toLong();
+        }
+        return sum;
+    }
+
+    /** the expiry sweep has read everything: it holds nothing back from the trim */
+    private void sweptEverything() {
+        for (int shard = 0; shard < log.shards(); shard++) {
+            var newest = redis.execute("XREVRANGE", AttemptLog.stream(shard), "+", "-", "COUNT", "1");
+            if (newest != null && newest.size() > 0) {
+                redis.execute("SET", ExpiryReaper.cursorKey(shard), newest.get(0).get(0).toString());
+            }
+        }
     }
 
     @Test
@@ -142,11 +184,25 @@ class AttemptIngesterTest {
                 .isEqualTo(3000);
 
         // a redelivery of the whole batch (a claim racing a slow consumer) adds nothing, rollups included
-        List<AttemptLog.Entry> again = log.after("0-0", 100_000).await().indefinitely().stream()
-                .filter(e -> app.equals(e.record().appId())).toList();
+        List<AttemptLog.Entry> again = new ArrayList<>();
+        java.util.Set<Integer> shardsUsed = new java.util.HashSet<>();
+        for (int shard = 0; shard < log.shards(); shard++) {
+            int sh = shard;
+            log.after(shard, "0-0", 100_000).await().indefinitely().stream()
+                    .filter(e -> app.equals(e.record().appId()))
+                    .forEach(e -> {
+                        again.add(new AttemptLog.Entry(AttemptLog.archiveId(sh, e.id()), e.record()));
+                        shardsUsed.add(sh);
+                    });
+        }
+        // 3000 verifications spread over every shard, and ids that clash between shards are still 3000 rows
+        assertThat(shardsUsed).hasSize(log.shards());
+        assertThat(again).hasSize(3000);
         if (again.isEmpty()) { // trimmed already: rebuild the same entries from the archive's ids
             throw new AssertionError("the stream was trimmed past the reaper's hold");
         }
+        // each record is archived under its stream id, qualified by its shard past shard 0
+        assertThat(archivedIds(app)).containsExactlyInAnyOrderElementsOf(again.stream().map(AttemptLog.Entry::id).toList());
         AttemptArchive.Stored s = archive.store(again);
         assertThat(s.inserted()).isZero();
         assertThat(s.duplicates()).isEqualTo(again.size());
@@ -203,8 +259,10 @@ class AttemptIngesterTest {
         String app = "dead-" + run;
         append(app, "started", 50);
         // a replica reads a batch and dies before its transaction
-        redis.execute("XREADGROUP", "GROUP", AttemptIngester.GROUP, "dead-" + run, "COUNT", "1000", "STREAMS",
-                AttemptLog.STREAM, ">");
+        for (int shard = 0; shard < log.shards(); shard++) {
+            redis.execute("XREADGROUP", "GROUP", AttemptIngester.GROUP, "dead-" + run, "COUNT", "1000", "STREAMS",
+                    AttemptLog.stream(shard), ">");
+        }
         assertThat(pending()).isEqualTo(50);
 
         // not idle long enough: another consumer leaves them alone
@@ -212,29 +270,35 @@ class AttemptIngesterTest {
         assertThat(early.claimed()).isZero();
         assertThat(archived(app)).isZero();
         // trimming never drops what is held unacknowledged
-        redis.execute("SET", "ca:expiry:cursor", newestIds(1).get(0));
+        sweptEverything();
         ingester.trim();
-        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isEqualTo(50);
+        assertThat(length()).isEqualTo(50);
 
         AttemptIngester.Run r = ingester.consumer("heir-" + run, Duration.ZERO).run();
         assertThat(r.claimed()).isEqualTo(50);
         assertThat(archived(app)).isEqualTo(50);
         assertThat(pending()).isZero();
         // all acknowledged and the expiry sweep past them: the stream is trimmed behind
-        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isZero();
+        assertThat(length()).isZero();
     }
 
     @Test
     void theStreamKeepsWhatTheExpirySweepStillNeeds() {
-        append("hold-" + run, "started", 20);
-        List<String> ids = newestIds(20); // newest first
+        // the records of one verification: one shard
+        String verification = "vf_hold_" + run;
+        int shard = log.shardOf(new AttemptRecord(0, "started", verification, null, null, null, null, null, null, null,
+                null, null, null, null, null, null));
+        append("hold-" + run, "started", 20, verification);
+        String key = AttemptLog.stream(shard);
+        List<String> ids = new ArrayList<>();
+        redis.execute("XREVRANGE", key, "+", "-", "COUNT", "20").forEach(e -> ids.add(e.get(0).toString()));
         // the sweep has read up to the 10th oldest of them: the newer ten stay after the ingester's trim
-        redis.execute("SET", "ca:expiry:cursor", ids.get(10));
+        redis.execute("SET", ExpiryReaper.cursorKey(shard), ids.get(10));
         drain();
-        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isEqualTo(10);
-        redis.execute("SET", "ca:expiry:cursor", ids.get(0));
+        assertThat(redis.execute("XLEN", key).toLong()).isEqualTo(10);
+        redis.execute("SET", ExpiryReaper.cursorKey(shard), ids.get(0));
         ingester.trim();
-        assertThat(redis.execute("XLEN", AttemptLog.STREAM).toLong()).isZero();
+        assertThat(redis.execute("XLEN", key).toLong()).isZero();
     }
 
     @Test

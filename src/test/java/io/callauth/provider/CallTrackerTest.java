@@ -62,9 +62,16 @@ class CallTrackerTest {
         CountDownLatch gate = new CountDownLatch(1);
         List<Future<List<TrackedCall>>> futures = new ArrayList<>();
         for (int i = 0; i < pollers; i++) {
+            // each poller claims small batches (over the shards) until nothing is due any more
             Callable<List<TrackedCall>> claim = () -> {
                 gate.await();
-                return tracker.claim(tracker.claimToken(), 5).await().indefinitely();
+                List<TrackedCall> mine = new ArrayList<>();
+                List<TrackedCall> got;
+                do {
+                    got = tracker.claim(tracker.claimToken(), 5).await().indefinitely();
+                    mine.addAll(got);
+                } while (!got.isEmpty());
+                return mine;
             };
             futures.add(pool.submit(claim));
         }
@@ -119,5 +126,49 @@ class CallTrackerTest {
         clock.advance(Duration.ofSeconds(30));
         tracker.runOnce().await().indefinitely();
         assertThat(callpass.statusPolls(callid)).as("tracking stopped").isEqualTo(polls);
+    }
+
+    @Test
+    void aBacklogInOneShardDoesNotStarveTheOthers() {
+        // 60 calls due in shard 0, one in another shard: a claim of 50 takes the lone one and at most its share of shard 0
+        List<String> backlog = new ArrayList<>();
+        String lone = null;
+        for (int i = 0; backlog.size() < 60 || lone == null; i++) {
+            String ref = "starve-" + i;
+            int shard = tracker.shardOf(ref);
+            if (shard == 0 && backlog.size() < 60) {
+                backlog.add(ref);
+            } else if (shard == 3 && lone == null) {
+                lone = ref;
+            }
+        }
+        List<String> all = new ArrayList<>(backlog);
+        all.add(lone);
+        long deadline = clock.millis() + Duration.ofMinutes(1).toMillis();
+        for (String ref : all) {
+            tracker.track(new TrackedCall(ref, "vf_" + ref, "callpass", "x", "+79160000000", clock.millis(), deadline))
+                    .await().indefinitely();
+        }
+        try {
+            clock.advance(Duration.ofSeconds(3));
+            List<String> claimed = tracker.claim(tracker.claimToken(), 50).await().indefinitely().stream()
+                    .map(TrackedCall::callRef).toList();
+            assertThat(claimed).contains(lone);
+            assertThat(claimed).filteredOn(backlog::contains).hasSizeBetween(1, 7);
+            // the rest of shard 0 is still due for the next claims, none lost
+            List<String> later = new ArrayList<>();
+            List<TrackedCall> got;
+            do {
+                got = tracker.claim(tracker.claimToken(), 50).await().indefinitely();
+                got.forEach(c -> later.add(c.callRef()));
+            } while (!got.isEmpty());
+            assertThat(new HashSet<>(later)).hasSize(later.size());
+            assertThat(new HashSet<>(claimed.stream().filter(backlog::contains).toList()).size() + later.size())
+                    .isEqualTo(60);
+            // the keys of one shard share one hash tag (one Redis Cluster slot)
+            assertThat(CallTracker.keys(3)).allMatch(k -> k.contains("{calls:3}"));
+        } finally {
+            all.forEach(ref -> tracker.forget(ref).await().indefinitely());
+        }
     }
 }
