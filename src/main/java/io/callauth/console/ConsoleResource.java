@@ -6,6 +6,8 @@ import io.callauth.attempts.AttemptFilter;
 import io.callauth.attempts.AttemptsResource;
 import io.callauth.calls.CallRecords;
 import io.callauth.calls.CallView;
+import io.callauth.calls.Recording;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.callauth.common.ApiProblem;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.rules.AuditEntry;
@@ -313,22 +315,17 @@ public class ConsoleResource {
 
     @GET
     @Path("/calls/{callRef}/recording")
-    @Produces({"audio/*", "application/octet-stream", "application/problem+json"})
-    public Uni<Response> recording(@PathParam("callRef") String callRef) {
-        // the session was checked by the filter (on the event loop); the provider download streams through
-        return calls.recording(callRef).map(found -> {
-            if (found.isEmpty()) {
-                throw ApiProblem.notFound("no recording of this call: the provider keeps none");
-            }
-            var rec = found.get();
-            Response.ResponseBuilder b = Response.ok(RestMulti.fromMultiData(rec.body().map(
-                    io.vertx.mutiny.core.buffer.Buffer::getBytes)).build())
-                    .type(rec.contentType() == null ? "application/octet-stream" : rec.contentType())
-                    .header("Cache-Control", "private, no-store");
-            if (rec.length() != null) {
-                b.header("Content-Length", rec.length());
-            }
-            return b.build();
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public RestMulti<byte[]> recording(@PathParam("callRef") String callRef) {
+        // the session was checked by the filter (on the event loop); the provider's audio streams through as it comes
+        Uni<Recording> found = calls.recording(callRef).map(r -> r.orElseThrow(
+                () -> ApiProblem.notFound("no recording of this call: the provider keeps none")));
+        return RestMulti.fromUniResponse(found, r -> r.body().map(Buffer::getBytes), r -> {
+            Map<String, List<String>> h = new LinkedHashMap<>();
+            h.put("Content-Type", List.of(r.contentType() == null ? "application/octet-stream" : r.contentType()));
+            h.put("Cache-Control", List.of("private, no-store"));
+            // streamed in chunks as the provider sends them: no Content-Length (chunked transfer encoding)
+            return h;
         });
     }
 

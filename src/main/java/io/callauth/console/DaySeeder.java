@@ -34,8 +34,8 @@ public class DaySeeder {
     public static final String PUMPED_PREFIX = "79585550";
     public static final String PUMPING_APP = "quizmaster";
     public static final String BOMBED_PHONE = "+79161234567";
-    private static final String[] APPS = {"shop", "bank", "taxi", "delivery"};
-    private static final double[] APP_WEIGHT = {0.40, 0.25, 0.20, 0.15};
+    private static final String[] APPS = {"shop", "bank", "taxi", "delivery", PUMPING_APP};
+    private static final double[] APP_WEIGHT = {0.39, 0.25, 0.20, 0.13, 0.03};
     private static final String[] PROVIDERS = {"callpass", "yunhu", "sunsim"};
     private static final double[] PROVIDER_WEIGHT = {0.70, 0.20, 0.10};
     private static final String[] AGENTS = {"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)",
@@ -64,17 +64,22 @@ public class DaySeeder {
         Instant now = clock.instant();
         Instant from = ConsoleQueries.windowEnd(now).minus(Duration.ofHours(24));
         Instant until = now.minus(Duration.ofMinutes(5));
-        Gen g = new Gen(new Random(20261201L), from.toEpochMilli(), until.toEpochMilli());
+        // the day before, quieter and without attacks: what the overview compares the seeded day with
+        Gen before = new Gen(new Random(20261130L), from.minus(Duration.ofHours(24)).toEpochMilli(),
+                from.toEpochMilli(), 0.85);
+        before.normalDay();
+        Gen g = new Gen(new Random(20261201L), from.toEpochMilli(), until.toEpochMilli(), 1.0);
         g.normalDay();
         g.pumping();
         g.bombing();
-        List<AttemptLog.Entry> all = g.out;
+        List<AttemptLog.Entry> all = new ArrayList<>(before.out);
+        all.addAll(g.out);
         all.sort((a, b) -> Long.compare(a.record().at(), b.record().at()));
         for (int i = 0; i < all.size(); i += 5000) {
             archive.store(all.subList(i, Math.min(all.size(), i + 5000)));
         }
-        Seeded s = new Seeded(all.size(), g.started, g.approved, g.placed, g.delivered, g.refused, from, now);
-        LOG.infof("seeded a day of traffic: %d records, %d started, %d approved, %d refused", s.records(), s.started(),
+        Seeded s = new Seeded(g.out.size(), g.started, g.approved, g.placed, g.delivered, g.refused, from, now);
+        LOG.infof("seeded a day of traffic: %d records (and %d of the quieter day before), %d started, %d approved, %d refused", s.records(), before.out.size(), s.started(),
                 s.approved(), s.refused());
         return s;
     }
@@ -84,11 +89,13 @@ public class DaySeeder {
         final Random rnd;
         final long from;
         final long until;
+        final double volume;
         final List<AttemptLog.Entry> out = new ArrayList<>();
         long started, approved, placed, delivered, refused;
 
-        Gen(Random rnd, long from, long until) {
+        Gen(Random rnd, long from, long until, double volume) {
             this.rnd = rnd;
+            this.volume = volume;
             this.from = from;
             this.until = until;
         }
@@ -98,7 +105,7 @@ public class DaySeeder {
             for (long h = from; h < until; h += 3_600_000L) {
                 int localHour = Instant.ofEpochMilli(h).atZone(ZoneOffset.ofHours(3)).getHour();
                 double curve = 0.25 + 0.75 * Math.max(0, Math.sin(Math.PI * (localHour - 6) / 18.0));
-                int n = (int) Math.round(170 * curve);
+                int n = (int) Math.round(170 * curve * volume);
                 long end = Math.min(h + 3_600_000L, until);
                 for (int i = 0; i < n; i++) {
                     long t = h + (long) (rnd.nextDouble() * (end - h));
