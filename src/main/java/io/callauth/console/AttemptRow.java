@@ -11,7 +11,7 @@ public record AttemptRow(Attempt a, String time, String phoneLink, String ipLink
                          String deviceLink, String countryLink, String prefixLink, String detail) {
     static AttemptRow of(Attempt a, Map<String, String> form) {
         String detail = String.join(" · ", nonNull(a.outcome(), a.reason(), a.rule()));
-        return new AttemptRow(a, a.at().toString().replace("T", " ").replace("Z", ""),
+        return new AttemptRow(a, TemplateExtensions.utc(a.at()),
                 link(form, "phone", a.phone()), link(form, "ip", a.ip()), link(form, "appId", a.appId()),
                 link(form, "deviceId", a.deviceId()), link(form, "country", a.country()),
                 link(form, "prefix", a.prefix()), detail);
