@@ -20,6 +20,7 @@ import java.net.URI;
 public class ConsoleFilter {
 
     public static final String SESSION = "callauth.console.session";
+    static final String STARTED = "callauth.console.started";
     static final String COOKIE = "ca_console";
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -44,6 +45,7 @@ public class ConsoleFilter {
         if (!isConsole(path) || isPublic(path)) {
             return Uni.createFrom().nullItem();
         }
+        ctx.setProperty(STARTED, System.nanoTime());
         Cookie c = ctx.getCookies().get(COOKIE);
         return sessions.find(c == null ? null : c.getValue()).map(s -> {
             if (s.isPresent()) {
@@ -71,6 +73,11 @@ public class ConsoleFilter {
         h.putSingle("X-Content-Type-Options", "nosniff");
         h.putSingle("Referrer-Policy", "no-referrer");
         h.putSingle("X-Frame-Options", "DENY");
+        // the server's time for this page, rendering included (the browser's dev tools show it under Timing)
+        if (req.getProperty(STARTED) instanceof Long started) {
+            h.putSingle("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f",
+                    (System.nanoTime() - started) / 1e6));
+        }
         if (!h.containsKey("Cache-Control")) {
             h.putSingle("Cache-Control", "no-store");
         }

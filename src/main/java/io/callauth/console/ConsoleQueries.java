@@ -17,10 +17,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The overview's reads: only the archive's hourly rollups (indexed by dimension and hour), never the raw records.
@@ -28,6 +30,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ConsoleQueries {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsoleQueries.class);
 
     /** the window picker: name → length */
     static final Map<String, Duration> WINDOWS = windows();
@@ -73,7 +77,58 @@ public class ConsoleQueries {
         Instant from = to.minus(length);
         Instant previous = from.minus(length);
 
-        Map<String, AttemptArchive.Counts> hourly = archive.rollup("hour", from, to);
+        // the queries are independent: each runs on its own virtual thread and connection, the page waits for the
+        // slowest instead of their sum
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Map<String, AttemptArchive.Counts>> hourlyF = pool.submit(() -> timed("hourly", () -> archive.rollup("hour", from, to)));
+            List<Future<Overview.Breakdown>> breakdownF = new ArrayList<>();
+            for (String[] d : new String[][]{{"country", "country"}, {"prefix", "prefix"}, {"provider", "provider"},
+                    {"appId", "app"}}) {
+                breakdownF.add(pool.submit(() -> timed(d[0], () -> breakdown(d[0], d[1], from, to, previous))));
+            }
+            Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts(from, to)));
+            Map<String, AttemptArchive.Counts> hourly = get(hourlyF);
+            List<Overview.Breakdown> breakdowns = new ArrayList<>();
+            for (var f : breakdownF) {
+                breakdowns.add(get(f));
+            }
+            return overview(window, from, to, hourly, breakdowns, get(alertsF), t0);
+        }
+    }
+
+    @FunctionalInterface
+    interface Query<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T timed(String what, Query<T> q) throws SQLException {
+        long t0 = System.nanoTime();
+        try {
+            return q.run();
+        } finally {
+            LOG.debugf("console overview: %s read in %d ms", what, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    private static <T> T get(Future<T> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Overview overview(String window, Instant from, Instant to, Map<String, AttemptArchive.Counts> hourly,
+                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts, long t0) {
         long[] t = new long[5];
         Map<String, Long> refusals = new java.util.TreeMap<>();
         List<String> labels = new ArrayList<>();
@@ -108,42 +163,58 @@ public class ConsoleQueries {
             throw new IllegalStateException(e);
         }
 
-        List<Overview.Breakdown> breakdowns = new ArrayList<>();
-        for (String[] d : new String[][]{{"country", "country"}, {"prefix", "prefix"}, {"provider", "provider"},
-                {"appId", "app"}}) {
-            breakdowns.add(breakdown(d[0], d[1], from, to, previous));
-        }
-        List<Overview.Alert> alerts = alerts(from, to);
         return new Overview(window, from, to, totals, chart, breakdowns, alerts, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /**
+     * The window's top values of one dimension by starts, with the previous window's counts of the same values: one
+     * statement over the rollups (the dimension's rows of both windows, read by the primary key's dim and hour).
+     */
     private Overview.Breakdown breakdown(String dim, String title, Instant from, Instant to, Instant previous)
             throws SQLException {
-        Map<String, AttemptArchive.Counts> now = archive.rollup(dim, from, to);
-        Map<String, AttemptArchive.Counts> before = archive.rollup(dim, previous, from);
-        List<Map.Entry<String, AttemptArchive.Counts>> sorted = now.entrySet().stream()
-                .filter(e -> e.getValue().started() > 0)
-                .sorted(Comparator.comparingLong((Map.Entry<String, AttemptArchive.Counts> e) -> e.getValue().started())
-                        .reversed().thenComparing(Map.Entry::getKey))
-                .toList();
+        archive.ensureSchema();
+        String sql = """
+                WITH cur AS (
+                    SELECT value, sum(started) AS s, sum(approved) AS a FROM attempt_rollups
+                    WHERE dim = ? AND hour >= ? AND hour < ? AND rule = '' GROUP BY value HAVING sum(started) > 0),
+                top AS (
+                    SELECT value, s, a, count(*) OVER () AS n FROM cur ORDER BY s DESC, value LIMIT ?),
+                prev AS (
+                    SELECT value, sum(started) AS s, sum(approved) AS a FROM attempt_rollups
+                    WHERE dim = ? AND hour >= ? AND hour < ? AND rule = '' AND value IN (SELECT value FROM top)
+                    GROUP BY value)
+                SELECT top.value, top.s, top.a, top.n, prev.s, prev.a FROM top LEFT JOIN prev USING (value)
+                ORDER BY top.s DESC, top.value""";
         List<Overview.Row> rows = new ArrayList<>();
-        for (var e : sorted.subList(0, Math.min(TOP, sorted.size()))) {
-            AttemptArchive.Counts c = e.getValue();
-            AttemptArchive.Counts p = before.get(e.getKey());
-            boolean drop = false;
-            String prev = "–";
-            if (p != null && p.started() > 0) {
-                double cr = c.approved() / (double) c.started();
-                double pr = p.approved() / (double) p.started();
-                prev = Overview.percent(p.started(), p.approved());
-                drop = pr - cr >= DROP_POINTS;
+        long n = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, dim);
+            ps.setObject(2, utc(from));
+            ps.setObject(3, utc(to));
+            ps.setInt(4, TOP);
+            ps.setString(5, dim);
+            ps.setObject(6, utc(previous));
+            ps.setObject(7, utc(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String value = rs.getString(1);
+                    long started = rs.getLong(2), approved = rs.getLong(3);
+                    n = rs.getLong(4);
+                    long ps0 = rs.getLong(5), pa = rs.getLong(6);
+                    boolean drop = false;
+                    String prev = "–";
+                    if (ps0 > 0) {
+                        prev = Overview.percent(ps0, pa);
+                        drop = pa / (double) ps0 - approved / (double) started >= DROP_POINTS;
+                    }
+                    String key = value.isEmpty() ? null : value;
+                    rows.add(new Overview.Row(key == null ? "(none)" : key,
+                            key == null ? null : "/console/attempts?" + Links.query(Map.of(dim, key)), started,
+                            approved, Overview.percent(started, approved), prev, drop));
+                }
             }
-            String key = e.getKey().isEmpty() ? null : e.getKey();
-            String link = key == null ? null : "/console/attempts?" + Links.query(Map.of(dim, key));
-            rows.add(new Overview.Row(key == null ? "(none)" : key, key == null ? null : link, c.started(), c.approved(),
-                    Overview.percent(c.started(), c.approved()), prev, drop));
         }
-        return new Overview.Breakdown(dim, title, rows, Math.max(0, sorted.size() - TOP));
+        return new Overview.Breakdown(dim, title, rows, (int) Math.max(0, n - rows.size()));
     }
 
     /**

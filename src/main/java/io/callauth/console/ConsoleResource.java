@@ -128,7 +128,7 @@ public class ConsoleResource {
     private Response signInForm(ContainerRequestContext ctx, String error, int status) {
         String pre = ConsoleSessions.token();
         return Response.status(status)
-                .entity(signIn.data("csrf", pre).data("error", error))
+                .entity(signIn.data("csrf", pre).data("error", error).data("hours", config.sessionTtl().toHours()))
                 .cookie(cookie(PRE_COOKIE, pre, "/console/sign-in", 600))
                 .build();
     }
