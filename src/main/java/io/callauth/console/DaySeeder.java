@@ -65,8 +65,9 @@ public class DaySeeder {
         Instant from = ConsoleQueries.windowEnd(now).minus(Duration.ofHours(24));
         Instant until = now.minus(Duration.ofMinutes(5));
         // the day before, quieter and without attacks: what the overview compares the seeded day with
+        // (its last flows end before the seeded day begins, so that no call of it counts in the seeded day's window)
         Gen before = new Gen(new Random(20261130L), from.minus(Duration.ofHours(24)).toEpochMilli(),
-                from.toEpochMilli(), 0.85);
+                from.minus(Duration.ofMinutes(3)).toEpochMilli(), 0.85);
         before.normalDay();
         Gen g = new Gen(new Random(20261201L), from.toEpochMilli(), until.toEpochMilli(), 1.0);
         g.normalDay();
