@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -58,6 +59,7 @@ import java.util.TreeMap;
  * The fraud team's console: server-rendered Qute pages (htmx swaps parts of them, Chart.js draws the hourly chart).
  * Every route but the sign-in page needs a session ({@link ConsoleFilter}); every POST needs the session's CSRF
  * token. Pages read the archive's indexed queries and rollups with blocking JDBC, so they run on worker threads.
+ * Not part of the API: hidden from the OpenAPI document.
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -119,6 +121,7 @@ public class ConsoleResource {
     // ---------------------------------------------------------------- sign-in and sign-out
 
     @GET
+    @Operation(hidden = true)
     @Path("/sign-in")
     public Response signInPage(@Context ContainerRequestContext ctx) {
         return signInForm(ctx, null, 200);
@@ -134,6 +137,7 @@ public class ConsoleResource {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/sign-in")
     public Response signIn(@RestForm String key, @RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx) {
         Cookie pre = ctx.getCookies().get(PRE_COOKIE);
@@ -158,6 +162,7 @@ public class ConsoleResource {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/sign-out")
     public Response signOut(@RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx, csrf);
@@ -176,6 +181,7 @@ public class ConsoleResource {
     // ---------------------------------------------------------------- overview
 
     @GET
+    @Operation(hidden = true)
     public TemplateInstance overview(@RestQuery String window, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx);
         String w = window != null && ConsoleQueries.WINDOWS.containsKey(window) ? window : "24h";
@@ -185,6 +191,7 @@ public class ConsoleResource {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/dev/seed")
     public Response seed(@RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx) {
         session(ctx, csrf);
@@ -202,6 +209,7 @@ public class ConsoleResource {
     // ---------------------------------------------------------------- attempts
 
     @GET
+    @Operation(hidden = true)
     @Path("/attempts")
     public TemplateInstance attempts(@Context UriInfo uri, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx);
@@ -262,6 +270,7 @@ public class ConsoleResource {
     }
 
     @GET
+    @Operation(hidden = true)
     @Path("/attempts/export")
     @Produces({"text/csv", MediaType.APPLICATION_JSON})
     public Response export(@Context UriInfo uri, @Context ContainerRequestContext ctx) {
@@ -290,6 +299,7 @@ public class ConsoleResource {
     // ---------------------------------------------------------------- verification
 
     @GET
+    @Operation(hidden = true)
     @Path("/verifications/{id}")
     public TemplateInstance verification(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx);
@@ -314,6 +324,7 @@ public class ConsoleResource {
 
 
     @GET
+    @Operation(hidden = true)
     @Path("/calls/{callRef}/recording")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public RestMulti<byte[]> recording(@PathParam("callRef") String callRef) {
@@ -332,6 +343,7 @@ public class ConsoleResource {
     // ---------------------------------------------------------------- rules
 
     @GET
+    @Operation(hidden = true)
     @Path("/rules")
     public TemplateInstance rulesPage(@Context ContainerRequestContext ctx) {
         return rulesView(session(ctx), null, null);
@@ -346,6 +358,7 @@ public class ConsoleResource {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/rules")
     public Response addRule(@RestForm("_csrf") String csrf, @RestForm String action, @RestForm String mode,
                             @RestForm String field, @RestForm String value, @RestForm String reason,
@@ -373,6 +386,7 @@ public class ConsoleResource {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/rules/{id}/delete")
     public Response deleteRule(@PathParam("id") String id, @RestForm("_csrf") String csrf,
                                @Context ContainerRequestContext ctx) {
