@@ -36,7 +36,7 @@ public class ConsoleFilter {
     }
 
     static boolean isPublic(String path) {
-        return path.equals("/console/sign-in") || path.startsWith("/console/assets/");
+        return path.equals("/console/sign-in");
     }
 
     @ServerRequestFilter(preMatching = true)

@@ -59,8 +59,8 @@ class ConsoleHttpTest {
                 .contentType(containsString("text/html")).body(containsString("name=\"key\""));
         RestAssured.get("/webjars/htmx.org/2.0.8/dist/htmx.min.js").then().statusCode(200);
         RestAssured.get("/webjars/chartjs/4.4.3/dist/chart.umd.js").then().statusCode(200);
-        RestAssured.get("/console/assets/console.css").then().statusCode(200);
-        RestAssured.get("/console/assets/console.js").then().statusCode(200);
+        RestAssured.get("/console-assets/console.css").then().statusCode(200);
+        RestAssured.get("/console-assets/console.js").then().statusCode(200);
         // and the API still wants its key
         RestAssured.get("/v1/attempts").then().statusCode(401);
     }
