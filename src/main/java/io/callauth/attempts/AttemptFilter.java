@@ -34,6 +34,7 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
         m.put("apiKey", "api_key");
         m.put("provider", "provider");
         m.put("country", "country");
+        m.put("prefix", "prefix");
         m.put("outcome", "outcome");
         m.put("verificationId", "verification_id");
         return m;

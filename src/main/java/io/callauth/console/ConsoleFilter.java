@@ -1,0 +1,85 @@
+package io.callauth.console;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import java.net.URI;
+
+/**
+ * The console's own gate. Every {@code /console} route except the sign-in page needs a session (a cookie whose
+ * session exists in Redis); without one the browser is sent to the sign-in page (htmx requests through
+ * {@code HX-Redirect}). The API key filter leaves {@code /console} alone: its rules cover {@code /v1} only.
+ * Console answers carry a strict Content-Security-Policy, no caching and no referrer (phone numbers travel in
+ * query strings the analyst typed or clicked, and must not leak into another site's logs).
+ */
+public class ConsoleFilter {
+
+    public static final String SESSION = "callauth.console.session";
+    static final String STARTED = "callauth.console.started";
+    static final String COOKIE = "ca_console";
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final ConsoleSessions sessions;
+
+    public ConsoleFilter(ConsoleSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    static boolean isConsole(String path) {
+        return path.equals("/console") || path.startsWith("/console/");
+    }
+
+    static boolean isPublic(String path) {
+        return path.equals("/console/sign-in");
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Uni<Response> gate(ContainerRequestContext ctx) {
+        String path = ctx.getUriInfo().getPath();
+        if (!isConsole(path) || isPublic(path)) {
+            return Uni.createFrom().nullItem();
+        }
+        ctx.setProperty(STARTED, System.nanoTime());
+        Cookie c = ctx.getCookies().get(COOKIE);
+        return sessions.find(c == null ? null : c.getValue()).map(s -> {
+            if (s.isPresent()) {
+                ctx.setProperty(SESSION, s.get());
+                return null;
+            }
+            return toSignIn(ctx.getHeaderString("HX-Request") != null);
+        });
+    }
+
+    static Response toSignIn(boolean htmx) {
+        if (htmx) {
+            return Response.ok().header("HX-Redirect", "/console/sign-in").build();
+        }
+        return Response.seeOther(URI.create("/console/sign-in")).build();
+    }
+
+    @ServerResponseFilter
+    public void headers(ContainerRequestContext req, ContainerResponseContext res) {
+        if (!isConsole(req.getUriInfo().getPath())) {
+            return;
+        }
+        var h = res.getHeaders();
+        h.putSingle("Content-Security-Policy", CSP);
+        h.putSingle("X-Content-Type-Options", "nosniff");
+        h.putSingle("Referrer-Policy", "no-referrer");
+        h.putSingle("X-Frame-Options", "DENY");
+        // the server's time for this page, rendering included (the browser's dev tools show it under Timing)
+        if (req.getProperty(STARTED) instanceof Long started) {
+            h.putSingle("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.1f",
+                    (System.nanoTime() - started) / 1e6));
+        }
+        if (!h.containsKey("Cache-Control")) {
+            h.putSingle("Cache-Control", "no-store");
+        }
+    }
+}

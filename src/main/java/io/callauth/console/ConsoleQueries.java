@@ -1,0 +1,276 @@
+package io.callauth.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.callauth.attempts.AttemptArchive;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The overview's reads: only the archive's hourly rollups (indexed by dimension and hour), never the raw records.
+ * Blocking JDBC: called from worker threads.
+ */
+@ApplicationScoped
+public class ConsoleQueries {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsoleQueries.class);
+
+    /** the window picker: name → length */
+    static final Map<String, Duration> WINDOWS = windows();
+    /** conversion this many points below the previous window's is highlighted */
+    static final double DROP_POINTS = 0.10;
+    /** rows shown per breakdown */
+    static final int TOP = 10;
+
+    private final AttemptArchive archive;
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper json;
+    private final int minVolume;
+    private final double dropRatio;
+
+    public ConsoleQueries(AttemptArchive archive, AgroalDataSource dataSource, ObjectMapper json,
+                          @ConfigProperty(name = "callauth.toll-fraud.min-volume", defaultValue = "20") int minVolume,
+                          @ConfigProperty(name = "callauth.toll-fraud.drop-ratio", defaultValue = "0.5") double dropRatio) {
+        this.archive = archive;
+        this.dataSource = dataSource;
+        this.json = json;
+        this.minVolume = minVolume;
+        this.dropRatio = dropRatio;
+    }
+
+    private static Map<String, Duration> windows() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        m.put("1h", Duration.ofHours(1));
+        m.put("24h", Duration.ofHours(24));
+        m.put("7d", Duration.ofDays(7));
+        m.put("30d", Duration.ofDays(30));
+        return m;
+    }
+
+    /** the window's end: the end of the current hour (rollups are hourly) */
+    static Instant windowEnd(Instant now) {
+        return now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    }
+
+    public Overview overview(String window, Instant now) throws SQLException {
+        long t0 = System.nanoTime();
+        Duration length = WINDOWS.get(window);
+        Instant to = windowEnd(now);
+        Instant from = to.minus(length);
+        Instant previous = from.minus(length);
+
+        // the queries are independent: each runs on its own virtual thread and connection, the page waits for the
+        // slowest instead of their sum
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Map<String, AttemptArchive.Counts>> hourlyF = pool.submit(() -> timed("hourly", () -> archive.rollup("hour", from, to)));
+            List<Future<Overview.Breakdown>> breakdownF = new ArrayList<>();
+            for (String[] d : new String[][]{{"country", "country"}, {"prefix", "prefix"}, {"provider", "provider"},
+                    {"appId", "app"}}) {
+                breakdownF.add(pool.submit(() -> timed(d[0], () -> breakdown(d[0], d[1], from, to, previous))));
+            }
+            Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts(from, to)));
+            Map<String, AttemptArchive.Counts> hourly = get(hourlyF);
+            List<Overview.Breakdown> breakdowns = new ArrayList<>();
+            for (var f : breakdownF) {
+                breakdowns.add(get(f));
+            }
+            return overview(window, from, to, hourly, breakdowns, get(alertsF), t0);
+        }
+    }
+
+    @FunctionalInterface
+    interface Query<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T timed(String what, Query<T> q) throws SQLException {
+        long t0 = System.nanoTime();
+        try {
+            return q.run();
+        } finally {
+            LOG.debugf("console overview: %s read in %d ms", what, (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    private static <T> T get(Future<T> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Overview overview(String window, Instant from, Instant to, Map<String, AttemptArchive.Counts> hourly,
+                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts, long t0) {
+        long[] t = new long[5];
+        Map<String, Long> refusals = new java.util.TreeMap<>();
+        List<String> labels = new ArrayList<>();
+        List<Long> started = new ArrayList<>(), approved = new ArrayList<>(), refused = new ArrayList<>();
+        for (Instant h = from; h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
+            AttemptArchive.Counts c = hourly.get(h.toString());
+            long r = c == null ? 0 : c.refusals().entrySet().stream().filter(e -> !e.getKey().endsWith(" (monitor)"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            labels.add(h.toString());
+            started.add(c == null ? 0 : c.started());
+            approved.add(c == null ? 0 : c.approved());
+            refused.add(r);
+            if (c != null) {
+                t[0] += c.started();
+                t[1] += c.approved();
+                t[2] += c.callsPlaced();
+                t[3] += c.callsDelivered();
+                t[4] += r;
+                c.refusals().forEach((k, v) -> refusals.merge(k, v, Long::sum));
+            }
+        }
+        List<Overview.Refusal> byRule = refusals.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> new Overview.Refusal(e.getKey(), e.getValue())).toList();
+        Overview.Totals totals = new Overview.Totals(t[0], t[1], t[2], t[3], t[4], byRule);
+
+        String chart;
+        try {
+            chart = json.writeValueAsString(Map.of("labels", labels, "started", started, "approved", approved,
+                    "refused", refused));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+
+        return new Overview(window, from, to, totals, chart, breakdowns, alerts, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The window's top values of one dimension by starts, with the previous window's counts of the same values: one
+     * statement over the rollups (the dimension's rows of both windows, read by the primary key's dim and hour).
+     */
+    private Overview.Breakdown breakdown(String dim, String title, Instant from, Instant to, Instant previous)
+            throws SQLException {
+        archive.ensureSchema();
+        String sql = """
+                WITH cur AS (
+                    SELECT value, sum(started) AS s, sum(approved) AS a FROM attempt_rollups
+                    WHERE dim = ? AND hour >= ? AND hour < ? AND rule = '' GROUP BY value HAVING sum(started) > 0),
+                top AS (
+                    SELECT value, s, a, count(*) OVER () AS n FROM cur ORDER BY s DESC, value LIMIT ?),
+                prev AS (
+                    SELECT value, sum(started) AS s, sum(approved) AS a FROM attempt_rollups
+                    WHERE dim = ? AND hour >= ? AND hour < ? AND rule = '' AND value IN (SELECT value FROM top)
+                    GROUP BY value)
+                SELECT top.value, top.s, top.a, top.n, prev.s, prev.a FROM top LEFT JOIN prev USING (value)
+                ORDER BY top.s DESC, top.value""";
+        List<Overview.Row> rows = new ArrayList<>();
+        long n = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, dim);
+            ps.setObject(2, utc(from));
+            ps.setObject(3, utc(to));
+            ps.setInt(4, TOP);
+            ps.setString(5, dim);
+            ps.setObject(6, utc(previous));
+            ps.setObject(7, utc(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String value = rs.getString(1);
+                    long started = rs.getLong(2), approved = rs.getLong(3);
+                    n = rs.getLong(4);
+                    long ps0 = rs.getLong(5), pa = rs.getLong(6);
+                    boolean drop = false;
+                    String prev = "–";
+                    if (ps0 > 0) {
+                        prev = Overview.percent(ps0, pa);
+                        drop = pa / (double) ps0 - approved / (double) started >= DROP_POINTS;
+                    }
+                    String key = value.isEmpty() ? null : value;
+                    rows.add(new Overview.Row(key == null ? "(none)" : key,
+                            key == null ? null : "/console/attempts?" + Links.query(Map.of(dim, key)), started,
+                            approved, Overview.percent(started, approved), prev, drop));
+                }
+            }
+        }
+        return new Overview.Breakdown(dim, title, rows, (int) Math.max(0, n - rows.size()));
+    }
+
+    /**
+     * The toll-fraud monitor's rule over the rollups: an hour of the window in which a country or prefix had at least
+     * min-volume starts and converted at less than drop-ratio of its previous 24 hours (which had at least
+     * min-volume starts and some approval). Only keys with such an hour are windowed, so a 30-day window reads the
+     * rollup rows of the candidates, not of every prefix.
+     */
+    List<Overview.Alert> alerts(Instant from, Instant to) throws SQLException {
+        archive.ensureSchema();
+        String sql = """
+                WITH candidates AS (
+                    SELECT DISTINCT dim, value FROM attempt_rollups
+                    WHERE dim IN ('country', 'prefix') AND hour >= ? AND hour < ? AND rule = '' AND started >= ?
+                      AND value <> ''),
+                hours AS (
+                    SELECT r.dim, r.value, r.hour, r.started, r.approved,
+                           sum(r.started) OVER w AS base_started, sum(r.approved) OVER w AS base_approved
+                    FROM attempt_rollups r JOIN candidates c ON c.dim = r.dim AND c.value = r.value
+                    WHERE r.hour >= ? AND r.hour < ? AND r.rule = ''
+                    WINDOW w AS (PARTITION BY r.dim, r.value ORDER BY r.hour
+                                 RANGE BETWEEN interval '24 hours' PRECEDING AND interval '1 hour' PRECEDING))
+                SELECT dim, value, hour, started, approved, base_started, base_approved FROM hours
+                WHERE hour >= ? AND started >= ? AND coalesce(base_started, 0) >= ? AND coalesce(base_approved, 0) > 0
+                  AND approved::float8 / started < (base_approved::float8 / base_started) * ?
+                ORDER BY hour DESC, started DESC LIMIT 100""";
+        List<Overview.Alert> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            ps.setLong(3, minVolume);
+            ps.setObject(4, utc(from.minus(Duration.ofHours(24))));
+            ps.setObject(5, utc(to));
+            ps.setObject(6, utc(from));
+            ps.setLong(7, minVolume);
+            ps.setLong(8, minVolume);
+            ps.setDouble(9, dropRatio);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String dim = rs.getString(1);
+                    String value = rs.getString(2);
+                    long s = rs.getLong(4), a = rs.getLong(5), bs = rs.getLong(6), ba = rs.getLong(7);
+                    out.add(new Overview.Alert(rs.getObject(3, OffsetDateTime.class).toInstant(), dim, value,
+                            "/console/attempts?" + Links.query(Map.of(dim, value)), s, a, Overview.percent(s, a),
+                            Overview.percent(bs, ba)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static OffsetDateTime utc(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    static String label(Duration d) {
+        return d.toHours() < 24 ? d.toHours() + " h" : d.toDays() + " d";
+    }
+}
