@@ -47,7 +47,10 @@ public class AttemptIngester {
     private final AttemptsConfig config;
     private final Clock clock;
     private final Instance<StreamHold> holds;
-    private final Consumer own;
+    /** this replica's consumers: each owns the shards s with s % workers == its index, so that one verification's
+     * records (one shard) are archived in order by one of them, while the workers' transactions run side by side */
+    private final List<Consumer> own;
+    private final java.util.concurrent.ExecutorService workers;
     private final Counter archived;
     private final Counter failures;
     private final Counter tooOld;
@@ -67,7 +70,18 @@ public class AttemptIngester {
         this.config = config;
         this.clock = clock;
         this.holds = holds;
-        this.own = consumer(consumerName(), config.ingest().claimIdle());
+        int n = Math.max(1, config.ingest().workers());
+        String base = consumerName();
+        List<Consumer> consumers = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            consumers.add(new Consumer(n == 1 ? base : base + "-w" + k, config.ingest().claimIdle(), k, n));
+        }
+        this.own = List.copyOf(consumers);
+        this.workers = n == 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "attempt-ingester");
+            t.setDaemon(true);
+            return t;
+        });
         this.archived = Counter.builder("callauth.attempts.archived")
                 .description("attempt records written to the PostgreSQL archive").register(registry);
         this.failures = Counter.builder("callauth.attempts.ingest.failures")
@@ -89,14 +103,49 @@ public class AttemptIngester {
         return host + "-" + ProcessHandle.current().pid() + "-" + io.callauth.common.Ids.random("", 3);
     }
 
-    /** this replica's consumer */
-    public Consumer own() {
-        return own;
+    /**
+     * One round of this replica's consumers, side by side (each over its own shards), then one trim of every shard.
+     * Their figures are summed; failed when any failed (its entries stay pending for it and are retried next time).
+     */
+    public Run runOwn() {
+        List<Run> runs = new ArrayList<>();
+        if (workers == null) {
+            runs.add(own.get(0).run(false));
+        } else {
+            List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
+            for (Consumer c : own) {
+                futures.add(workers.submit(() -> c.run(false)));
+            }
+            for (java.util.concurrent.Future<Run> f : futures) {
+                try {
+                    runs.add(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    runs.add(new Run(0, 0, 0, 0, true));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed(e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause()));
+                    runs.add(new Run(0, 0, 0, 0, true));
+                }
+            }
+        }
+        boolean failed = runs.stream().anyMatch(Run::failed);
+        if (!failed) {
+            trim();
+        }
+        return new Run(runs.stream().mapToInt(Run::read).sum(), runs.stream().mapToInt(Run::inserted).sum(),
+                runs.stream().mapToInt(Run::duplicates).sum(), runs.stream().mapToInt(Run::claimed).sum(), failed);
     }
 
-    /** a consumer of the group under another name (tests run several in one process) */
+    @jakarta.annotation.PreDestroy
+    void stopWorkers() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+    }
+
+    /** a consumer of the group under another name, over every shard (tests run several in one process) */
     public Consumer consumer(String name, Duration claimIdle) {
-        return new Consumer(name, claimIdle);
+        return new Consumer(name, claimIdle, 0, 1);
     }
 
     @Scheduled(every = "${callauth.attempts.ingest.tick:1S}", delayed = "2s",
@@ -107,7 +156,7 @@ public class AttemptIngester {
             return;
         }
         try {
-            own.run();
+            runOwn();
             if (clock.millis() >= nextMaintenance) {
                 archive.createAhead();
                 archive.enforceRetention();
@@ -140,10 +189,19 @@ public class AttemptIngester {
         private final Duration claimIdle;
         /** the shard each pass starts at: rotated, so no shard always comes last when the tick's time runs out */
         private int start;
+        /** this consumer reads the shards s with s % parts == part */
+        private final int part;
+        private final int parts;
 
-        Consumer(String name, Duration claimIdle) {
+        Consumer(String name, Duration claimIdle, int part, int parts) {
             this.name = name;
             this.claimIdle = claimIdle;
+            this.part = part;
+            this.parts = parts;
+        }
+
+        private boolean mine(int shard) {
+            return shard % parts == part;
         }
 
         public String name() {
@@ -157,6 +215,10 @@ public class AttemptIngester {
          * first failed batch (its entries stay pending for this consumer and are retried next time).
          */
         public Run run() {
+            return run(true);
+        }
+
+        Run run(boolean trimAfter) {
             int shards = log.shards();
             for (int s = 0; s < shards; s++) {
                 ensureGroup(s);
@@ -169,7 +231,9 @@ public class AttemptIngester {
                 // 1. what this consumer holds: a batch whose transaction failed last time
                 List<Read> mine = new ArrayList<>();
                 for (int i = 0; i < shards; i++) {
-                    mine.addAll(read((first + i) % shards, "0", batchSize));
+                    if (mine((first + i) % shards)) {
+                        mine.addAll(read((first + i) % shards, "0", batchSize));
+                    }
                 }
                 for (List<Read> chunk : chunks(mine, batchSize)) {
                     AttemptArchive.Stored st = store(chunk);
@@ -180,7 +244,9 @@ public class AttemptIngester {
                 // 2. what a dead consumer holds
                 List<Read> orphans = new ArrayList<>();
                 for (int i = 0; i < shards; i++) {
-                    orphans.addAll(claim((first + i) % shards));
+                    if (mine((first + i) % shards)) {
+                        orphans.addAll(claim((first + i) % shards));
+                    }
                 }
                 for (List<Read> chunk : chunks(orphans, batchSize)) {
                     AttemptArchive.Stored st = store(chunk);
@@ -193,7 +259,9 @@ public class AttemptIngester {
                 while (System.nanoTime() < deadline) {
                     List<Read> batch = new ArrayList<>();
                     for (int i = 0; i < shards && batch.size() < batchSize; i++) {
-                        batch.addAll(read((first + i) % shards, ">", batchSize - batch.size()));
+                        if (mine((first + i) % shards)) {
+                            batch.addAll(read((first + i) % shards, ">", batchSize - batch.size()));
+                        }
                     }
                     if (batch.isEmpty()) {
                         break;
@@ -213,7 +281,9 @@ public class AttemptIngester {
                 measure(null);
                 return new Run(read, inserted, duplicates, claimed, true);
             }
-            trim();
+            if (trimAfter) {
+                trim();
+            }
             return new Run(read, inserted, duplicates, claimed, false);
         }
 

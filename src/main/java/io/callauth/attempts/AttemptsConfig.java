@@ -42,6 +42,13 @@ public interface AttemptsConfig {
         @WithDefault("1000")
         int batchSize();
 
+        /**
+         * consumers per replica, side by side: each takes the stream shards s with s % workers == its index (one
+         * verification's records stay with one of them, in order) and writes its own transactions
+         */
+        @WithDefault("2")
+        int workers();
+
         /** how long records held by a consumer must sit unacknowledged before another replica claims them */
         @WithDefault("30S")
         Duration claimIdle();

@@ -307,14 +307,14 @@ class AttemptIngesterTest {
         append(app, "started", 100);
         EmbeddedPostgresConfigSource.stop();
         try {
-            AttemptIngester.Run down = ingester.own().run();
+            AttemptIngester.Run down = ingester.runOwn();
             assertThat(down.failed()).isTrue();
             assertThat(ingester.status().archiveReachable()).isFalse();
             // verifications go on, their records wait in Redis
             String phone = Api.newPhone();
             Api.verify().body("{\"phone\":\"" + phone + "\",\"context\":{\"appId\":\"" + app + "\"}}")
                     .post("/v1/verifications").then().statusCode(201);
-            assertThat(ingester.own().run().failed()).isTrue();
+            assertThat(ingester.runOwn().failed()).isTrue();
             // readiness warns, never DOWN
             io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(200)
                     .body(containsString("PostgreSQL cannot be reached"));
@@ -327,7 +327,7 @@ class AttemptIngesterTest {
         }
         // the pool's connections died with the server: a few rounds may fail before a fresh one is made
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> !ingester.own().run().failed());
+                .until(() -> !ingester.runOwn().failed());
         assertThat(ingester.status().archiveReachable()).isTrue();
         assertThat(archived(app)).isEqualTo(102); // 100 + started and call_placed of the verification
         assertThat(distinctArchived(app)).isEqualTo(102);

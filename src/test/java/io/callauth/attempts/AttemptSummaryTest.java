@@ -88,7 +88,7 @@ class AttemptSummaryTest {
         // outside the window: not counted
         flow("vf_out" + run, H.minus(Duration.ofMinutes(1)), "RU", "79160000", "callpass", "A", 5, true);
         flow("vf_out2" + run, H.plus(Duration.ofHours(2)), "RU", "79160000", "callpass", "A", 5, true);
-        AttemptIngester.Run r = ingester.own().run();
+        AttemptIngester.Run r = ingester.runOwn();
         assertThat(r.failed()).isFalse();
         // a redelivery of everything changes no figure
         seeded = true;

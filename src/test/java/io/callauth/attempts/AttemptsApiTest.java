@@ -59,7 +59,7 @@ class AttemptsApiTest {
     }
 
     private void ingest() {
-        AttemptIngester.Run r = ingester.own().run();
+        AttemptIngester.Run r = ingester.runOwn();
         assertThat(r.failed()).as("ingest failed: " + ingester.status().lastError()).isFalse();
     }
 
