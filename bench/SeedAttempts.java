@@ -28,6 +28,19 @@ import java.util.TreeMap;
 public class SeedAttempts {
 
     static final String STREAM = "ca:attempts";
+    /** the app's callauth.attempts.stream-shards: a record goes to the shard of its verification (CRC-32 % shards) */
+    static int shards = 8;
+
+    static String streamOf(String verificationId, String phone) {
+        String by = verificationId != null ? verificationId : phone;
+        if (shards <= 1 || by == null || by.isEmpty()) {
+            return STREAM;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(by.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int shard = (int) (crc.getValue() % shards);
+        return shard == 0 ? STREAM : STREAM + ":" + shard;
+    }
     static final String[] PROVIDERS = {"callpass", "yunhu", "sunsim", "runtel"};
     static final double[] PROVIDER_SHARE = {0.60, 0.20, 0.10, 0.10};
     static final String[] RU_CODES = {"900", "901", "903", "905", "906", "909", "910", "915", "916", "917", "919", "920",
@@ -252,6 +265,7 @@ public class SeedAttempts {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[i + 1]);
                 case "--phones" -> phones = Integer.parseInt(args[i + 1]);
+                case "--shards" -> shards = Integer.parseInt(args[i + 1]);
                 case "--ips" -> ips = Integer.parseInt(args[i + 1]);
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--now" -> now = Long.parseLong(args[i + 1]);
@@ -425,7 +439,7 @@ public class SeedAttempts {
         }
         r.raw("*" + (3 + 2 * fields) + "\r\n");
         r.bulk("XADD");
-        r.bulk(STREAM);
+        r.bulk(streamOf(v.id, v.phone));
         r.bulk(id);
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i + 1] != null) {

@@ -8,7 +8,8 @@
 #   RECORDS=1000000 bench/archive.sh       # smaller seed (the 1M export then covers nearly everything)
 # Knobs (environment): RECORDS, INGEST_TIMEOUT (s), LIST_DURATION (s), LIST_CONNECTIONS, SUMMARY_RUNS, SUMMARY_OTHER_RUNS,
 # EXPORT_ROWS, EXPORT_SMALL_ROWS, APP_JAVA_OPTS, PG_SETTINGS, VACUUM (on|off), KEEP_DATA (1 keeps PGDATA), OUT,
-# INGEST_BATCH (callauth.attempts.ingest.batch-size; the app's default 1000 when unset).
+# INGEST_BATCH (callauth.attempts.ingest.batch-size; the app's default 1000 when unset), INGEST_WORKERS (the app's
+# callauth.attempts.ingest.workers, 2 when unset), SHARDS (the stream's shards, seeded as the app spreads them: 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${RECORDS:-5000000}
@@ -24,6 +25,7 @@ APP_JAVA_OPTS=${APP_JAVA_OPTS:--Xmx1g}
 PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=2GB -c effective_cache_size=8GB -c max_wal_size=8GB -c checkpoint_timeout=15min -c work_mem=16MB -c maintenance_work_mem=512MB}
 VACUUM=${VACUUM:-on}
 KEEP_DATA=${KEEP_DATA:-0}
+SHARDS=${SHARDS:-8}
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-archive}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -88,14 +90,22 @@ pg_cpu() {
 }
 
 # ---------------------------------------------------------------- seed
-log "seeding $RECORDS records into ca:attempts"
+# the records of all shards of the stream (ca:attempts, ca:attempts:1 ...)
+stream_len() {
+  local n=0 s
+  for s in $(seq 0 $((SHARDS - 1))); do
+    n=$((n + $(redis-cli -p "$REDIS_PORT" xlen "$([ "$s" = 0 ] && echo ca:attempts || echo "ca:attempts:$s")")))
+  done
+  echo $n
+}
+log "seeding $RECORDS records into the $SHARDS shards of ca:attempts"
 t0=$(date +%s.%N)
-"$JAVA" -Xmx2g bench/SeedAttempts.java --records "$RECORDS" --out "$OUT" 2> "$OUT/seed.err" \
+"$JAVA" -Xmx2g bench/SeedAttempts.java --records "$RECORDS" --shards "$SHARDS" --out "$OUT" 2> "$OUT/seed.err" \
   | timeout 1200 redis-cli -p "$REDIS_PORT" --pipe > "$OUT/seed.log" 2>&1
 t1=$(date +%s.%N)
 # shellcheck disable=SC1091
 . "$OUT/seed.env"
-xlen=$(redis-cli -p "$REDIS_PORT" xlen ca:attempts)
+xlen=$(stream_len)
 redis_mem=$(redis-cli -p "$REDIS_PORT" info memory | awk -F: '/^used_memory_human/{print $2}' | tr -d '\r')
 seed_s=$("$PY" -c "print(round($t1-$t0,1))")
 say "== attempt archive benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -123,6 +133,8 @@ export CALLAUTH_PROVIDERS_CALLPASS_TOKEN=benchtoken QUARKUS_LOG_LEVEL=INFO
 export CALLAUTH_ATTEMPTS_INGEST_ENABLED=true
 [ -n "${INGEST_BATCH:-}" ] && export CALLAUTH_ATTEMPTS_INGEST_BATCH_SIZE=$INGEST_BATCH
 # the seed is a backlog far above the default buffer (1,000,000): no alert about it, nothing dropped
+export CALLAUTH_ATTEMPTS_STREAM_SHARDS=$SHARDS
+[ -n "${INGEST_WORKERS:-}" ] && export CALLAUTH_ATTEMPTS_INGEST_WORKERS=$INGEST_WORKERS
 export CALLAUTH_ATTEMPTS_BUFFER_MAX=$((RECORDS * 2 > 1000000 ? RECORDS * 2 : 1000000))
 # shellcheck disable=SC2086
 "$JAVA" $APP_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
@@ -189,7 +201,7 @@ app_cpu1=$(cpu_of "$APP_PID"); pg_cpu1=$(pg_cpu); redis_cpu1=$(cpu_of "$REDIS_PI
 for _ in $(seq 1 20); do [ "$(metric callauth_attempts_backlog)" = 0 ] && break; sleep 0.5; done
 say ""
 say "== ingest (one replica, batch ${INGEST_BATCH:-1000}, tick 1 s; load average $load0 at the start, $load1 at the end)"
-say "archived: $archived of $SEED_RECORDS; backlog gauge now $(metric callauth_attempts_backlog), stream length now $(redis-cli -p "$REDIS_PORT" xlen ca:attempts)"
+say "archived: $archived of $SEED_RECORDS; backlog gauge now $(metric callauth_attempts_backlog), stream length now $(stream_len)"
 say "app start to ready: $("$PY" -c "print(round($t_ready-$t_launch,1))") s"
 say "ready to all archived: $("$PY" -c "print(round($t_done-$t_ready,1))") s -> $("$PY" -c "print(round($archived/($t_done-$t_ready)))") records/s (includes the scheduler's 2 s delay and the Flyway migration)"
 [ "$archived" -ge "$SEED_RECORDS" ] || say "INGEST INCOMPLETE: $archived of $SEED_RECORDS archived (stalled or past INGEST_TIMEOUT=${INGEST_TIMEOUT}s); the ingester goes on during the next phases"
