@@ -111,7 +111,7 @@ public class AttemptsResource {
         var query = uri.getQueryParameters();
         AttemptFilter filter = filter(query, Set.of());
         int limit = limit(query.getFirst("limit"));
-        return archived(() -> archive.list(filter, limit));
+        return ArchiveQuery.archived(() -> archive.list(filter, limit));
     }
 
     @GET
@@ -159,7 +159,7 @@ public class AttemptsResource {
         if (Duration.between(f, t).compareTo(MAX_WINDOW) > 0) {
             throw ApiProblem.invalidRequest("the window is at most 31 days");
         }
-        return archived(() -> {
+        return ArchiveQuery.archived(() -> {
             Map<String, AttemptArchive.Counts> groups = archive.rollup(groupBy, f, t);
             Map<String, Double> medians = archive.medianSecondsToApprove(groupBy, f, t);
             Set<String> keys = new TreeSet<>(groups.keySet());
@@ -231,7 +231,7 @@ public class AttemptsResource {
         } else {
             ndjson = accept != null && accept.contains(NDJSON) && !accept.contains(CSV);
         }
-        archived(() -> {
+        ArchiveQuery.archived(() -> {
             archive.ensureSchema();
             return null;
         });
@@ -329,34 +329,5 @@ public class AttemptsResource {
             }
         }
         w.write("\r\n");
-    }
-
-    private static boolean causedBySql(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @FunctionalInterface
-    interface Query<T> {
-        T run() throws SQLException;
-    }
-
-    /** PostgreSQL down is not the caller's fault nor an internal error: 503 archive_unavailable with Retry-After */
-    private static <T> T archived(Query<T> q) {
-        try {
-            return q.run();
-        } catch (SQLException | RuntimeException e) {
-            if (!(e instanceof SQLException) && !causedBySql(e)) {
-                throw (RuntimeException) e;
-            }
-            LOG.warnf("attempt archive query failed: %s", AttemptIngester.plain(e));
-            throw new ApiProblem(503, "archive_unavailable",
-                    "the attempt archive (PostgreSQL) cannot be reached; verifications go on and their records wait "
-                            + "in Redis", Map.of(), 10L);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.callauth.console;
 
 import io.callauth.attempts.Attempt;
 import io.callauth.attempts.AttemptArchive;
+import io.callauth.attempts.ArchiveQuery;
 import io.callauth.attempts.AttemptFilter;
 import io.callauth.attempts.AttemptsResource;
 import io.callauth.calls.CallRecords;
@@ -41,7 +42,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -185,7 +185,7 @@ public class ConsoleResource {
     public TemplateInstance overview(@RestQuery String window, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx);
         String w = window != null && ConsoleQueries.WINDOWS.containsKey(window) ? window : "24h";
-        Overview o = archived(() -> queries.overview(w, clock.instant()));
+        Overview o = ArchiveQuery.archived(() -> queries.overview(w, clock.instant()));
         return page(overview, s, "overview").data("o", o).data("windows", ConsoleQueries.WINDOWS.keySet())
                 .data("seeded", null);
     }
@@ -198,7 +198,7 @@ public class ConsoleResource {
         if (!sandbox()) {
             throw ApiProblem.notFound("seeding is offered only when the sandbox provider is configured");
         }
-        archived(seeder::seed);
+        ArchiveQuery.archived(seeder::seed);
         return Response.seeOther(URI.create("/console?window=24h")).build();
     }
 
@@ -241,7 +241,7 @@ public class ConsoleResource {
                 }
             }
             AttemptFilter f = filter;
-            page = archived(() -> archive.list(f, config.pageSize()));
+            page = ArchiveQuery.archived(() -> archive.list(f, config.pageSize()));
         } catch (ApiProblem p) {
             if (p.status() != 400) {
                 throw p;
@@ -309,7 +309,7 @@ public class ConsoleResource {
         Map<String, List<String>> q = new TreeMap<>();
         q.put("verificationId", List.of(id));
         AttemptFilter f = AttemptFilter.parse(q, Set.of());
-        AttemptArchive.Page page = archived(() -> archive.list(f, 500));
+        AttemptArchive.Page page = ArchiveQuery.archived(() -> archive.list(f, 500));
         List<Attempt> timeline = new ArrayList<>(page.items());
         Collections.reverse(timeline);
         List<CallView> callViews = calls.calls(id).await().atMost(AWAIT);
@@ -417,20 +417,5 @@ public class ConsoleResource {
             throw ApiProblem.forbidden("the form's CSRF token is missing or wrong: reload the page and try again");
         }
         return s;
-    }
-
-    @FunctionalInterface
-    interface Query<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T archived(Query<T> q) {
-        try {
-            return q.run();
-        } catch (SQLException e) {
-            LOG.warnf("console: archive query failed: %s", e.getMessage());
-            throw new ApiProblem(503, "archive_unavailable", "the attempt archive (PostgreSQL) cannot be reached; "
-                    + "try again in a moment", Map.of(), 10L);
-        }
     }
 }

@@ -1,0 +1,41 @@
+package io.callauth.attempts;
+
+import io.callauth.common.ApiProblem;
+import org.jboss.logging.Logger;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * A read of the attempt archive for the fraud API or the console. PostgreSQL down is neither the caller's fault nor an
+ * internal error: it answers 503 {@code archive_unavailable} with Retry-After (verifications go on meanwhile).
+ */
+@FunctionalInterface
+public interface ArchiveQuery<T> {
+
+    T run() throws SQLException;
+
+    /** runs {@code q}; a failure of PostgreSQL (or of the migration before it) becomes 503 archive_unavailable */
+    static <T> T archived(ArchiveQuery<T> q) {
+        try {
+            return q.run();
+        } catch (SQLException | RuntimeException e) {
+            if (!(e instanceof SQLException) && !causedBySql(e)) {
+                throw (RuntimeException) e;
+            }
+            Logger.getLogger(ArchiveQuery.class).warnf("attempt archive query failed: %s", AttemptIngester.plain(e));
+            throw new ApiProblem(503, "archive_unavailable",
+                    "the attempt archive (PostgreSQL) cannot be reached; verifications go on and their records wait "
+                            + "in Redis", Map.of(), 10L);
+        }
+    }
+
+    private static boolean causedBySql(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
