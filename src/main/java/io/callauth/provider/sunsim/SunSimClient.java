@@ -7,6 +7,7 @@ import io.callauth.provider.CallProgress;
 import io.callauth.provider.ClickToCallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
+import io.callauth.provider.CallerIdDigest;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.ProviderException.Reason;
@@ -45,16 +46,19 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final SunSimConfig config;
+    /** the call's handle is its calling number, whose last digits are the code: only its digest is kept */
+    private final CallerIdDigest digest;
     private final ObjectMapper json;
     private final Clock clock;
     private final RequestTemplate callBody;
     private final java.util.function.Supplier<SunSimApi> api;
 
     public SunSimClient(SunSimConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
-                        ProvidersConfig providers, ProviderMetrics metrics) {
+                        ProvidersConfig providers, ProviderMetrics metrics, CallerIdDigest digest) {
         super(NAME, config.callerIds(), providers, metrics, redis, clock, config.tokenRenewBefore(),
                 new SharedToken.Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5)));
         this.config = config;
+        this.digest = digest;
         this.json = json;
         this.clock = clock;
         this.callBody = new RequestTemplate(config.call().body());
@@ -82,8 +86,9 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
                 : api().send(access, path, body))
                 .map(answer -> {
                     checkEnvelope(answer, Reason.REFUSED);
-                    // no call id exists: the caller ID is what identifies the call in the call list
-                    return new PlacedCall(NAME, callerId, callerId, CallStatus.CALLING, null);
+                    // no call id exists: the caller ID identifies the call in the call list, and it shows the code,
+                    // so what is kept as the call's id is its digest
+                    return new PlacedCall(NAME, digest.of(callerId), callerId, CallStatus.CALLING, null);
                 }));
     }
 
@@ -110,12 +115,17 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
             for (JsonNode row : result.path("rowset")) {
                 String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
                 String abonent = row.path("abonentNum").asText("").replaceAll("[^0-9]", "");
-                if (matches(abonent, dest) && (call.providerCallId() == null || matches(ext, call.providerCallId()))) {
+                if (matches(abonent, dest) && (call.providerCallId() == null || sameCaller(ext, call.providerCallId()))) {
                     return new CallProgress(CallStatus.DELIVERED, "callDuration=" + row.path("callDuration").asText(""));
                 }
             }
             return CallProgress.calling();
         }));
+    }
+
+    /** a row's calling number against what the tracking job kept: its digest (a job from before digests: the number) */
+    private boolean sameCaller(String ext, String kept) {
+        return CallerIdDigest.isDigest(kept) ? digest.matches(ext, kept) : matches(ext, kept);
     }
 
     /** numbers in the call list may be national (10 digits) or full: compare the last 10 digits */

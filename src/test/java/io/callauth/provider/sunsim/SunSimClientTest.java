@@ -68,7 +68,8 @@ class SunSimClientTest {
                 "callauth.providers.sunsim.request-timeout", "2S",
                 "callauth.providers.sunsim.call.body",
                 "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}"));
-        return new SunSimClient(config, json, clock, redis, providers, metrics);
+        return new SunSimClient(config, json, clock, redis, providers, metrics,
+                new io.callauth.provider.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
     }
 
     private static CallRequest request(String ref) {
@@ -89,6 +90,15 @@ class SunSimClientTest {
                 placedAt, placedAt + 35_000);
         assertThat(c.poll(tracked).await().indefinitely().status()).isEqualTo(CallStatus.DELIVERED);
         assertThat(emulator.creates()).isEqualTo(1);
+        // the calling number ends in the code: what the tracking job and the verification keep is its digest only
+        assertThat(placed.providerCallId()).startsWith("hmac:").doesNotContain(placed.digits())
+                .doesNotContain(placed.digits().substring(placed.digits().length() - 4));
+        // and a job whose digest is of the pool's other number does not take this row for its call
+        String other = placed.digits().equals("74950001122") ? "74950003344" : "74950001122";
+        TrackedCall otherCaller = new TrackedCall("vf_1.b", "vf_1", "sunsim",
+                new io.callauth.provider.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")).of(other),
+                "+79161234567", placedAt, placedAt + 35_000);
+        assertThat(c.poll(otherCaller).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
 
         emulator.nextCallMissing();
         PlacedCall missing = c.placeCall(new CallRequest("vf_2.a", "vf_2", "+79167654321", Channel.FLASHCALL, 4))

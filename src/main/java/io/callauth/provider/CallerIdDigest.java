@@ -1,0 +1,55 @@
+package io.callauth.provider;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * For providers whose only handle on a call is its calling number (SunSim): the number's last digits are the code,
+ * so it is never kept in clear. What is kept (the tracking job, the verification) is
+ * {@code hmac:} + HMAC-SHA256(code-secret, "caller-id:" + its last 10 digits); a call list row is recognised by
+ * computing the same of its number. A Redis dump shows neither the number nor anything a brute force over the
+ * pool's codes can use without the secret.
+ */
+@ApplicationScoped
+public class CallerIdDigest {
+
+    static final String PREFIX = "hmac:";
+    private final SecretKeySpec key;
+
+    public CallerIdDigest(@ConfigProperty(name = "callauth.code-secret") Optional<String> secret) {
+        // a missing secret is reported by the startup check; a random one keeps dev and tests going
+        byte[] k = secret.filter(s -> !s.isBlank()).map(s -> s.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(() -> io.callauth.common.Ids.random("", 32).getBytes(StandardCharsets.UTF_8));
+        this.key = new SecretKeySpec(k, "HmacSHA256");
+    }
+
+    /** the digest of a calling number (any format: its last 10 digits count) */
+    public String of(String number) {
+        String d = number == null ? "" : number.replaceAll("[^0-9]", "");
+        String last = d.length() <= 10 ? d : d.substring(d.length() - 10);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return PREFIX + HexFormat.of().formatHex(mac.doFinal(("caller-id:" + last).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** whether {@code kept} (a digest) is that of {@code number} */
+    public boolean matches(String number, String kept) {
+        return kept != null && kept.startsWith(PREFIX) && java.security.MessageDigest.isEqual(
+                of(number).getBytes(StandardCharsets.UTF_8), kept.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static boolean isDigest(String kept) {
+        return kept != null && kept.startsWith(PREFIX);
+    }
+}
