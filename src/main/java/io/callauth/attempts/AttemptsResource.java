@@ -95,8 +95,7 @@ public class AttemptsResource {
     @Parameter(ref = OpenApiDoc.KEY_NAME)
     @Parameter(ref = OpenApiDoc.PROVIDER)
     @Parameter(ref = OpenApiDoc.COUNTRY)
-    @Parameter(name = "prefix", in = ParameterIn.QUERY, description = "The first 8 digits of the number (E.164 "
-            + "without +)", schema = @Schema(type = SchemaType.STRING, examples = "79161234"))
+    @Parameter(ref = OpenApiDoc.PREFIX)
     @Parameter(ref = OpenApiDoc.OUTCOME)
     @Parameter(ref = OpenApiDoc.VERIFICATION_ID)
     @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Records per page",
@@ -200,8 +199,7 @@ public class AttemptsResource {
     @Parameter(ref = OpenApiDoc.KEY_NAME)
     @Parameter(ref = OpenApiDoc.PROVIDER)
     @Parameter(ref = OpenApiDoc.COUNTRY)
-    @Parameter(name = "prefix", in = ParameterIn.QUERY, description = "The first 8 digits of the number (E.164 "
-            + "without +)", schema = @Schema(type = SchemaType.STRING, examples = "79161234"))
+    @Parameter(ref = OpenApiDoc.PREFIX)
     @Parameter(ref = OpenApiDoc.OUTCOME)
     @Parameter(ref = OpenApiDoc.VERIFICATION_ID)
     @Parameter(name = "format", in = ParameterIn.QUERY, description = "`csv` or `ndjson`, instead of `Accept`",

@@ -47,6 +47,7 @@ public final class OpenApiDoc {
     public static final String KEY_NAME = "apiKey";
     public static final String PROVIDER = "provider";
     public static final String COUNTRY = "country";
+    public static final String PREFIX = "prefix";
     public static final String OUTCOME = "outcome";
     public static final String VERIFICATION_ID = "verificationId";
 }

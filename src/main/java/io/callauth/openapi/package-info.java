@@ -119,6 +119,9 @@
                         @Parameter(name = OpenApiDoc.COUNTRY, in = ParameterIn.QUERY, description = "Records of "
                                 + "numbers of this ISO region", schema = @Schema(type = SchemaType.STRING,
                                 maxLength = 512, examples = "RU")),
+                        @Parameter(name = OpenApiDoc.PREFIX, in = ParameterIn.QUERY, description = "Records of "
+                                + "numbers whose first 8 digits (E.164 without +) are these",
+                                schema = @Schema(type = SchemaType.STRING, maxLength = 512, examples = "79161234")),
                         @Parameter(name = OpenApiDoc.OUTCOME, in = ParameterIn.QUERY, description = "Records with "
                                 + "this outcome (`check`: `valid`, `invalid`; `call_outcome`: `delivered`, "
                                 + "`not_delivered`, `failed`)", schema = @Schema(type = SchemaType.STRING,
