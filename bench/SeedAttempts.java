@@ -302,9 +302,8 @@ public class SeedAttempts {
         PriorityQueue<Pending> queue = new PriorityQueue<>();
         int[] phoneUse = new int[phones];
         int[] ipUse = new int[ips];
-        TreeMap<String, Long> byType = new TreeMap<>();
-        long emitted = 0, order = 0, lastAt = -1, seq = 0;
-        long at1m = -1, at100k = -1, firstAt = -1, lastEmitted = -1;
+        Emitter out = new Emitter(resp, records);
+        long order = 0;
         int hotPhones = Math.max(1, phones / 100), hotIps = Math.max(1, ips / 100);
         String[] phoneOf = new String[phones], deviceOf = new String[phones], ipOf = new String[ips];
         for (int i = 0; i < phones; i++) {
@@ -315,7 +314,7 @@ public class SeedAttempts {
             ipOf[i] = ip(i);
         }
         int m = 0;
-        for (long f = 0; f < flows && emitted < records; f++) {
+        for (long f = 0; f < flows && out.emitted < records; f++) {
             double target = (f + ar.nextDouble()) / flows * total;
             while (m < minutes - 1 && cum[m + 1] < target) {
                 m++;
@@ -323,21 +322,8 @@ public class SeedAttempts {
             double within = (target - cum[m]) / Math.max(1e-9, cum[m + 1] - cum[m]);
             long start = first + m * 60_000L + (long) (within * 60_000L);
             // everything due before this flow starts goes out first: the output stays in time order
-            while (!queue.isEmpty() && queue.peek().at < start && emitted < records) {
-                Pending p = queue.poll();
-                if (p.at == lastAt) {
-                    seq++;
-                } else {
-                    lastAt = p.at;
-                    seq = 0;
-                }
-                write(resp, p, lastAt + "-" + seq);
-                if (firstAt < 0) firstAt = p.at;
-                lastEmitted = p.at;
-                byType.merge(p.e.type(), 1L, Long::sum);
-                emitted++;
-                if (emitted == records - 1_000_000L + 1) at1m = p.at; // the oldest of the newest 1M
-                if (emitted == records - 100_000L + 1) at100k = p.at;
+            while (!queue.isEmpty() && queue.peek().at < start && out.emitted < records) {
+                out.emit(queue.poll());
             }
             List<Ev> evs = flow(fr);
             Verif v = new Verif();
@@ -371,21 +357,8 @@ public class SeedAttempts {
                 queue.add(new Pending(start + e.offsetMs(), order++, v, e));
             }
         }
-        while (!queue.isEmpty() && emitted < records) {
-            Pending p = queue.poll();
-            if (p.at == lastAt) {
-                seq++;
-            } else {
-                lastAt = p.at;
-                seq = 0;
-            }
-            write(resp, p, lastAt + "-" + seq);
-            if (firstAt < 0) firstAt = p.at;
-            lastEmitted = p.at;
-            byType.merge(p.e.type(), 1L, Long::sum);
-            emitted++;
-            if (emitted == records - 1_000_000L + 1) at1m = p.at;
-            if (emitted == records - 100_000L + 1) at100k = p.at;
+        while (!queue.isEmpty() && out.emitted < records) {
+            out.emit(queue.poll());
         }
         resp.flush();
         resp.out.flush();
@@ -411,17 +384,50 @@ public class SeedAttempts {
             }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(outDir.resolve("seed.env")))) {
-            w.println("SEED_RECORDS=" + emitted);
+            w.println("SEED_RECORDS=" + out.emitted);
             w.println("SEED_FLOWS=" + flows);
-            w.println("SEED_FIRST_AT=" + firstAt);
-            w.println("SEED_LAST_AT=" + lastEmitted);
-            w.println("SEED_AT_NEWEST_1M=" + at1m);
-            w.println("SEED_AT_NEWEST_100K=" + at100k);
+            w.println("SEED_FIRST_AT=" + out.firstAt);
+            w.println("SEED_LAST_AT=" + out.lastEmitted);
+            w.println("SEED_AT_NEWEST_1M=" + out.at1m);
+            w.println("SEED_AT_NEWEST_100K=" + out.at100k);
             w.println("SEED_DISTINCT_PHONES=" + distinctPhones);
             w.println("SEED_DISTINCT_IPS=" + distinctIps);
             StringBuilder types = new StringBuilder();
-            byType.forEach((k, c) -> types.append(k).append(':').append(c).append(' '));
+            out.byType.forEach((k, c) -> types.append(k).append(':').append(c).append(' '));
             w.println("SEED_TYPES='" + types.toString().trim() + "'");
+        }
+    }
+
+    /**
+     * Writes records in time order with stream ids {@code <at>-<seq>} (seq counts records of the same millisecond) and
+     * keeps what seed.env reports: counts by type, the first and last time, the oldest of the newest 1M and 100k.
+     */
+    static final class Emitter {
+        final Resp resp;
+        final long records;
+        final TreeMap<String, Long> byType = new TreeMap<>();
+        long emitted = 0, lastAt = -1, seq = 0;
+        long at1m = -1, at100k = -1, firstAt = -1, lastEmitted = -1;
+
+        Emitter(Resp resp, long records) {
+            this.resp = resp;
+            this.records = records;
+        }
+
+        void emit(Pending p) throws IOException {
+            if (p.at == lastAt) {
+                seq++;
+            } else {
+                lastAt = p.at;
+                seq = 0;
+            }
+            write(resp, p, lastAt + "-" + seq);
+            if (firstAt < 0) firstAt = p.at;
+            lastEmitted = p.at;
+            byType.merge(p.e.type(), 1L, Long::sum);
+            emitted++;
+            if (emitted == records - 1_000_000L + 1) at1m = p.at; // the oldest of the newest 1M
+            if (emitted == records - 100_000L + 1) at100k = p.at;
         }
     }
 
