@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.callauth.attempts.AttemptArchive;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,13 +46,12 @@ public class ConsoleQueries {
     private final double dropRatio;
 
     public ConsoleQueries(AttemptArchive archive, AgroalDataSource dataSource, ObjectMapper json,
-                          @ConfigProperty(name = "callauth.toll-fraud.min-volume", defaultValue = "20") int minVolume,
-                          @ConfigProperty(name = "callauth.toll-fraud.drop-ratio", defaultValue = "0.5") double dropRatio) {
+                          io.callauth.ratelimit.TollFraudConfig tollFraud) {
         this.archive = archive;
         this.dataSource = dataSource;
         this.json = json;
-        this.minVolume = minVolume;
-        this.dropRatio = dropRatio;
+        this.minVolume = tollFraud.minVolume();
+        this.dropRatio = tollFraud.dropRatio();
     }
 
     private static Map<String, Duration> windows() {

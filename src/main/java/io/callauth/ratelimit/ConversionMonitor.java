@@ -8,7 +8,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -36,13 +35,12 @@ public class ConversionMonitor implements VerificationObserver {
     private final double dropRatio;
 
     public ConversionMonitor(ReactiveRedisDataSource redis, Clock clock, MeterRegistry metrics,
-                             @ConfigProperty(name = "callauth.toll-fraud.min-volume", defaultValue = "20") int minVolume,
-                             @ConfigProperty(name = "callauth.toll-fraud.drop-ratio", defaultValue = "0.5") double dropRatio) {
+                             TollFraudConfig tollFraud) {
         this.redis = redis;
         this.clock = clock;
         this.metrics = metrics;
-        this.minVolume = minVolume;
-        this.dropRatio = dropRatio;
+        this.minVolume = tollFraud.minVolume();
+        this.dropRatio = tollFraud.dropRatio();
     }
 
     public record Alert(String scope, String key, long started, long approved, double conversion, double baseline) {
