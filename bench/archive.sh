@@ -9,7 +9,8 @@
 # Knobs (environment): RECORDS, INGEST_TIMEOUT (s), LIST_DURATION (s), LIST_CONNECTIONS, SUMMARY_RUNS, SUMMARY_OTHER_RUNS,
 # EXPORT_ROWS, EXPORT_SMALL_ROWS, APP_JAVA_OPTS, PG_SETTINGS, VACUUM (on|off), KEEP_DATA (1 keeps PGDATA), OUT,
 # INGEST_BATCH (callauth.attempts.ingest.batch-size; the app's default 1000 when unset), INGEST_WORKERS (the app's
-# callauth.attempts.ingest.workers, 2 when unset), SHARDS (the stream's shards, seeded as the app spreads them: 8).
+# callauth.attempts.ingest.workers, 2 when unset), SHARDS (the stream's shards, seeded as the app spreads them: 8),
+# LIST_ORDER (the list phases in order, "phone ip" by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${RECORDS:-5000000}
@@ -26,6 +27,8 @@ PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=2GB -c effective_cache_size=8GB -c 
 VACUUM=${VACUUM:-on}
 KEEP_DATA=${KEEP_DATA:-0}
 SHARDS=${SHARDS:-8}
+CONSOLE_RUNS=${CONSOLE_RUNS:-8}
+LIST_ORDER=${LIST_ORDER:-phone ip}   # the list phases in order (a value may repeat: "phone ip phone" shows warm-up effects)
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-archive}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -247,7 +250,7 @@ fi
 say ""
 say "== list newest first: GET /v1/attempts?phone=... and ?ip=... (limit 100 by default), wrk 1 thread, $LIST_CONNECTIONS connections, ${LIST_DURATION}s each after a 5 s warm-up; load average $(load)"
 export BENCH_FRAUD_KEY=$FRAUD_KEY
-for what in phone ip; do
+for what in $LIST_ORDER; do
   file="$OUT/phones.txt"; [ "$what" = ip ] && file="$OUT/ips.txt"
   sample=$(sed -n 7p "$file")
   curl -s --max-time 10 -H "Authorization: Bearer $FRAUD_KEY" "$URL/v1/attempts?$what=$("$PY" -c "import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1]))" "$sample")" > "$OUT/list-$what-sample.json"
@@ -315,6 +318,18 @@ if [ "$EXPORT_SMALL_ROWS" != 100000 ] || [ "$EXPORT_ROWS" != 1000000 ] || [ "$fr
 fi
 export_once "newest-$EXPORT_SMALL_ROWS" "$from_small"
 export_once "newest-$EXPORT_ROWS" "$from_big"
+
+# ---------------------------------------------------------------- console pages
+say ""
+say "== console pages (signed in as the fraud key; server time from the page's Server-Timing header, queries and rendering; $CONSOLE_RUNS timed after 2 untimed); load average $(load)"
+read -r c_phone c_ip c_prefix c_app c_vid <<< "$(psql -d callauth -At -F' ' -c "SELECT phone, ip, prefix, app_id, verification_id FROM attempts WHERE type = 'approved' AND phone IS NOT NULL AND ip IS NOT NULL AND prefix IS NOT NULL AND app_id IS NOT NULL ORDER BY at DESC LIMIT 1")"
+q() { "$PY" -c "import urllib.parse,sys;print(urllib.parse.quote(sys.argv[1], safe=''))" "$1"; }
+"$PY" bench/console-pages.py "$URL" "$FRAUD_KEY" "$CONSOLE_RUNS" \
+  "overview 1h=/console?window=1h" "overview 24h=/console?window=24h" "overview 7d=/console?window=7d" \
+  "overview 30d=/console?window=30d" "attempts=/console/attempts" "attempts by phone=/console/attempts?phone=$(q "$c_phone")" \
+  "attempts by ip=/console/attempts?ip=$(q "$c_ip")" "attempts by prefix=/console/attempts?prefix=$(q "$c_prefix")" \
+  "attempts by app=/console/attempts?appId=$(q "$c_app")" "attempts refused=/console/attempts?type=refused" \
+  "verification=/console/verifications/$c_vid" "rules=/console/rules" 2>&1 | tee -a "$SUMMARY"
 
 # ---------------------------------------------------------------- plans of the queries (the app's SQL, literals)
 phone=$(sed -n 7p "$OUT/phones.txt"); ip=$(sed -n 7p "$OUT/ips.txt")
