@@ -30,6 +30,27 @@ public interface ArchiveQuery<T> {
         }
     }
 
+    /**
+     * The result of a query run on another thread (independent reads of one page or summary run side by side, so the
+     * answer waits for the slowest rather than their sum); its SQLException or RuntimeException is rethrown as is.
+     */
+    static <T> T join(java.util.concurrent.Future<T> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     private static boolean causedBySql(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {

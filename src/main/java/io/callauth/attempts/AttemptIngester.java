@@ -39,6 +39,8 @@ public class AttemptIngester {
     private static final Logger LOG = Logger.getLogger(AttemptIngester.class);
     /** how long one tick may keep draining before it lets the next tick start */
     private static final Duration TICK_BUDGET = Duration.ofSeconds(5);
+    /** batches committed without waiting for the disk between two flushes (and acknowledgements) */
+    static final int FLUSH_EVERY = 4;
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
 
     private final RedisDataSource redis;
@@ -192,6 +194,9 @@ public class AttemptIngester {
         /** this consumer reads the shards s with s % parts == part */
         private final int part;
         private final int parts;
+        /** ids of the entries stored by commits not yet flushed, by shard: acknowledged after the next flush */
+        private final java.util.Map<Integer, List<String>> unflushed = new java.util.TreeMap<>();
+        private int unflushedBatches;
 
         Consumer(String name, Duration claimIdle, int part, int parts) {
             this.name = name;
@@ -275,8 +280,12 @@ public class AttemptIngester {
                     }
                     first = (first + 1) % shards;
                 }
+                flushAndAck();
                 recovered();
             } catch (SQLException | RuntimeException e) {
+                // what was stored but not acknowledged stays pending for this consumer: stored again next round
+                unflushed.clear();
+                unflushedBatches = 0;
                 failed(e);
                 measure(null);
                 return new Run(read, inserted, duplicates, claimed, true);
@@ -324,18 +333,36 @@ public class AttemptIngester {
         }
 
         /** one transaction for the whole batch (whatever its shards), then one XACK per shard */
+        /**
+         * Stores a batch in one transaction whose commit does not wait for the disk; its entries are acknowledged
+         * once a flush has made it durable ({@link #flushAndAck}), every {@link #FLUSH_EVERY} batches and at the end
+         * of each round. A round that fails leaves its unacknowledged entries pending for this consumer: the next
+         * round stores them again (the archive skips what it holds).
+         */
         private AttemptArchive.Stored store(List<Read> batch) throws SQLException {
-            AttemptArchive.Stored st = archive.store(batch.stream()
+            AttemptArchive.Stored st = archive.storeUnflushed(batch.stream()
                     .map(r -> new AttemptLog.Entry(AttemptLog.archiveId(r.shard(), r.entry().id()), r.entry().record()))
                     .toList());
-            java.util.Map<Integer, List<String>> byShard = new java.util.TreeMap<>();
             for (Read r : batch) {
-                byShard.computeIfAbsent(r.shard(), k -> new ArrayList<>()).add(r.entry().id());
+                unflushed.computeIfAbsent(r.shard(), k -> new ArrayList<>()).add(r.entry().id());
             }
-            byShard.forEach(this::ack);
             archived.increment(st.inserted());
             tooOld.increment(st.tooOld());
+            if (++unflushedBatches >= FLUSH_EVERY) {
+                flushAndAck();
+            }
             return st;
+        }
+
+        /** makes the stored batches durable, then acknowledges their entries */
+        private void flushAndAck() throws SQLException {
+            if (unflushed.isEmpty()) {
+                return;
+            }
+            archive.flush();
+            unflushed.forEach(this::ack);
+            unflushed.clear();
+            unflushedBatches = 0;
         }
 
         private void ack(int shard, List<String> ids) {
