@@ -20,4 +20,12 @@ public interface ConsoleConfig {
     /** records per page of the attempt log */
     @WithDefault("50")
     int pageSize();
+
+    /**
+     * How often the overview's long windows (7 and 30 days, whose rollups take seconds to add up on a busy archive) are
+     * recomputed: a page shows the last computation (its time on the page) and, when it is older than this, one
+     * replica recomputes it in the background; older than ten times this, the page waits for a fresh one.
+     */
+    @WithDefault("1M")
+    Duration overviewRefresh();
 }

@@ -3,6 +3,7 @@ package io.callauth.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.callauth.attempts.ArchiveQuery;
 import io.callauth.attempts.AttemptArchive;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
@@ -85,12 +85,12 @@ public class ConsoleQueries {
                 breakdownF.add(pool.submit(() -> timed(d[0], () -> breakdown(d[0], d[1], from, to, previous))));
             }
             Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts(from, to)));
-            Map<String, AttemptArchive.Counts> hourly = get(hourlyF);
+            Map<String, AttemptArchive.Counts> hourly = ArchiveQuery.join(hourlyF);
             List<Overview.Breakdown> breakdowns = new ArrayList<>();
             for (var f : breakdownF) {
-                breakdowns.add(get(f));
+                breakdowns.add(ArchiveQuery.join(f));
             }
-            return overview(window, from, to, hourly, breakdowns, get(alertsF), t0);
+            return overview(window, from, to, hourly, breakdowns, ArchiveQuery.join(alertsF), t0, now);
         }
     }
 
@@ -108,25 +108,9 @@ public class ConsoleQueries {
         }
     }
 
-    private static <T> T get(Future<T> f) throws SQLException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     private Overview overview(String window, Instant from, Instant to, Map<String, AttemptArchive.Counts> hourly,
-                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts, long t0) {
+                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts, long t0,
+                              Instant now) {
         long[] t = new long[5];
         Map<String, Long> refusals = new java.util.TreeMap<>();
         List<String> labels = new ArrayList<>();
@@ -161,7 +145,8 @@ public class ConsoleQueries {
             throw new IllegalStateException(e);
         }
 
-        return new Overview(window, from, to, totals, chart, breakdowns, alerts, (System.nanoTime() - t0) / 1_000_000);
+        return new Overview(window, from, to, totals, chart, breakdowns, alerts, (System.nanoTime() - t0) / 1_000_000,
+                now);
     }
 
     /**

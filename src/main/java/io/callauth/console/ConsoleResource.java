@@ -42,7 +42,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -79,7 +78,7 @@ public class ConsoleResource {
     private final Template verification;
     private final Template rulesPage;
     private final ConsoleSessions sessions;
-    private final ConsoleQueries queries;
+    private final OverviewCache overviews;
     private final ConsoleConfig config;
     private final ApiKeys keys;
     private final AttemptArchive archive;
@@ -88,7 +87,6 @@ public class ConsoleResource {
     private final CallRecords calls;
     private final DaySeeder seeder;
     private final ProvidersConfig providers;
-    private final Clock clock;
     private final AttemptsResource api;
 
     public ConsoleResource(@Location("console/sign-in.html") Template signIn,
@@ -96,16 +94,16 @@ public class ConsoleResource {
                            @Location("console/attempts.html") Template attempts,
                            @Location("console/verification.html") Template verification,
                            @Location("console/rules.html") Template rulesPage,
-                           ConsoleSessions sessions, ConsoleQueries queries, ConsoleConfig config, ApiKeys keys,
+                           ConsoleSessions sessions, OverviewCache overviews, ConsoleConfig config, ApiKeys keys,
                            AttemptArchive archive, PhoneNumbers phones, Rules rules, CallRecords calls,
-                           DaySeeder seeder, ProvidersConfig providers, Clock clock, AttemptsResource api) {
+                           DaySeeder seeder, ProvidersConfig providers, AttemptsResource api) {
         this.signIn = signIn;
         this.overview = overview;
         this.attempts = attempts;
         this.verification = verification;
         this.rulesPage = rulesPage;
         this.sessions = sessions;
-        this.queries = queries;
+        this.overviews = overviews;
         this.config = config;
         this.keys = keys;
         this.archive = archive;
@@ -114,7 +112,6 @@ public class ConsoleResource {
         this.calls = calls;
         this.seeder = seeder;
         this.providers = providers;
-        this.clock = clock;
         this.api = api;
     }
 
@@ -185,9 +182,13 @@ public class ConsoleResource {
     public TemplateInstance overview(@RestQuery String window, @Context ContainerRequestContext ctx) {
         ConsoleSession s = session(ctx);
         String w = window != null && ConsoleQueries.WINDOWS.containsKey(window) ? window : "24h";
-        Overview o = ArchiveQuery.archived(() -> queries.overview(w, clock.instant()));
+        Overview o = ArchiveQuery.archived(() -> overviews.overview(w));
         return page(overview, s, "overview").data("o", o).data("windows", ConsoleQueries.WINDOWS.keySet())
-                .data("seeded", null);
+                .data("seeded", null).data("refresh", refreshLabel(config.overviewRefresh()));
+    }
+
+    static String refreshLabel(Duration d) {
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 
     @POST

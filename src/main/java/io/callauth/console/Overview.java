@@ -5,7 +5,13 @@ import java.util.List;
 
 /** What the overview page shows for one window. */
 public record Overview(String window, Instant from, Instant to, Totals totals, String chartJson,
-                       List<Breakdown> breakdowns, List<Alert> alerts, long millis) {
+                       List<Breakdown> breakdowns, List<Alert> alerts, long millis, Instant computedAt) {
+
+    /** when these figures were read from the rollups: "2026-12-01 09:41:07" */
+    public String computedLabel() {
+        return computedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("T", " ").replace("Z", "");
+    }
+
 
     /** "2026-11-30 09:00 – 2026-12-01 09:00" */
     public String range() {
