@@ -1,8 +1,8 @@
 package io.callauth.attempts;
 
+import io.callauth.provider.KeptCall;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.provider.KeptCall;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package io.callauth.calls;
 
+import io.callauth.provider.KeptCall;
+import io.callauth.provider.CallRecordSink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.attempts.AttemptLog;
@@ -7,8 +9,6 @@ import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.CallArchive;
 import io.callauth.common.LuaScript;
 import io.callauth.common.RedisReplies;
-import io.callauth.provider.CallRecordSink;
-import io.callauth.provider.KeptCall;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

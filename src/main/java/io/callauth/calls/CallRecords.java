@@ -1,12 +1,12 @@
 package io.callauth.calls;
 
+import io.callauth.provider.CallRecordSource;
+import io.callauth.provider.KeptCall;
+import io.callauth.provider.ProviderException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.attempts.CallArchive;
 import io.callauth.common.ApiProblem;
-import io.callauth.provider.CallRecordSource;
-import io.callauth.provider.KeptCall;
-import io.callauth.provider.ProviderException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -1,7 +1,7 @@
 package io.callauth.common;
 
-import io.callauth.provider.ProviderSettings;
 import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.support.ProviderSettings;
 import io.callauth.security.ApiKeys;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;

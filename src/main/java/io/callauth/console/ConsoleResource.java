@@ -1,5 +1,6 @@
 package io.callauth.console;
 
+import io.callauth.provider.ProvidersConfig;
 import io.callauth.attempts.Attempt;
 import io.callauth.attempts.AttemptArchive;
 import io.callauth.attempts.ArchiveQuery;
@@ -10,7 +11,6 @@ import io.callauth.calls.CallView;
 import io.callauth.calls.Recording;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.callauth.common.ApiProblem;
-import io.callauth.provider.ProvidersConfig;
 import io.callauth.rules.AuditEntry;
 import io.callauth.rules.Rule;
 import io.callauth.rules.RuleRequest;

@@ -1,7 +1,7 @@
 package io.callauth.console;
 
-import io.callauth.attempts.AttemptArchive;
 import io.callauth.provider.ProvidersConfig;
+import io.callauth.attempts.AttemptArchive;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,5 +1,7 @@
 package io.callauth.provider;
 
+import io.callauth.provider.support.ProviderGuard;
+import io.callauth.provider.support.SharedToken;
 import io.smallrye.mutiny.Uni;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.callauth.provider;
 
+import io.callauth.provider.support.ProviderGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 

@@ -1,18 +1,18 @@
 package io.callauth.verification;
 
-import io.callauth.attempts.AttemptLog;
-import io.callauth.calls.CallLedger;
-import io.callauth.common.Masking;
+import io.callauth.provider.TrackedCall;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallTracker;
 import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
-import io.callauth.provider.ProviderMetrics;
-import io.callauth.provider.TrackedCall;
-import io.callauth.provider.TrackingConfig;
+import io.callauth.provider.chain.CallTracker;
+import io.callauth.provider.chain.TrackingConfig;
+import io.callauth.provider.support.ProviderMetrics;
+import io.callauth.attempts.AttemptLog;
+import io.callauth.calls.CallLedger;
+import io.callauth.common.Masking;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

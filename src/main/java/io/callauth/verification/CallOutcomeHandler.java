@@ -1,14 +1,14 @@
 package io.callauth.verification;
 
-import io.callauth.attempts.AttemptLog;
-import io.callauth.calls.CallLedger;
 import io.callauth.provider.CallOutcomes;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallTracker;
 import io.callauth.provider.Channel;
-import io.callauth.provider.ProviderChain;
-import io.callauth.provider.ProviderMetrics;
+import io.callauth.provider.chain.CallTracker;
+import io.callauth.provider.chain.ProviderChain;
+import io.callauth.provider.support.ProviderMetrics;
+import io.callauth.attempts.AttemptLog;
+import io.callauth.calls.CallLedger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -1,7 +1,7 @@
 package io.callauth.verification;
 
-import io.callauth.attempts.AttemptRecords;
 import io.callauth.provider.CallStatus;
+import io.callauth.attempts.AttemptRecords;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

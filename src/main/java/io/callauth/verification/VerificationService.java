@@ -1,15 +1,15 @@
 package io.callauth.verification;
 
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.Channel;
+import io.callauth.provider.chain.CallTracker;
+import io.callauth.provider.chain.ProviderChain;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Ids;
-import io.callauth.provider.CallProvider;
-import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallTracker;
-import io.callauth.provider.Channel;
-import io.callauth.provider.ProviderChain;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.callauth.calls;
 
+import io.callauth.provider.Mp3Fixture;
 import io.callauth.attempts.AttemptIngester;
 import io.callauth.common.Masking;
-import io.callauth.provider.Mp3Fixture;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.callauth.provider.sunsim.SunSimEmulator;

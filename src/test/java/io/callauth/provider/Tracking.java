@@ -1,5 +1,6 @@
 package io.callauth.provider;
 
+import io.callauth.provider.chain.CallTracker;
 import io.callauth.common.MutableClock;
 
 import java.time.Duration;

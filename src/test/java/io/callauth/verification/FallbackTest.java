@@ -1,8 +1,8 @@
 package io.callauth.verification;
 
-import io.callauth.common.MutableClock;
-import io.callauth.provider.CallTracker;
 import io.callauth.provider.Tracking;
+import io.callauth.provider.chain.CallTracker;
+import io.callauth.common.MutableClock;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,9 +1,9 @@
 package io.callauth.verification;
 
+import io.callauth.provider.chain.CallTracker;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.common.MutableClock;
-import io.callauth.provider.CallTracker;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,7 +1,7 @@
 package io.callauth.provider.callpass;
 
-import io.callauth.provider.ProviderHttp;
-import io.callauth.provider.ProviderSettings;
+import io.callauth.provider.support.ProviderHttp;
+import io.callauth.provider.support.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;

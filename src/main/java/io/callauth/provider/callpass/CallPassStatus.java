@@ -2,6 +2,7 @@ package io.callauth.provider.callpass;
 
 import io.callauth.provider.CallStatus;
 
+
 /**
  * CallPass {@code data.result} call statuses to ours. The seed names three; a flash call is meant to ring and not be
  * answered, so:

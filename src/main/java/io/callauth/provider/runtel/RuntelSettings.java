@@ -1,8 +1,8 @@
 package io.callauth.provider.runtel;
 
-import io.callauth.provider.ProviderHttp;
-import io.callauth.provider.ProviderSettings;
-import io.callauth.provider.RequestTemplate;
+import io.callauth.provider.support.ProviderHttp;
+import io.callauth.provider.support.ProviderSettings;
+import io.callauth.provider.support.RequestTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;

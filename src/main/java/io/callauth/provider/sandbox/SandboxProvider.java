@@ -1,8 +1,5 @@
 package io.callauth.provider.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.common.Ids;
 import io.callauth.provider.CallProgress;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallRequest;
@@ -10,6 +7,9 @@ import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.TrackedCall;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Ids;
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;

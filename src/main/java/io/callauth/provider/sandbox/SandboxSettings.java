@@ -1,6 +1,6 @@
 package io.callauth.provider.sandbox;
 
-import io.callauth.provider.ProviderSettings;
+import io.callauth.provider.support.ProviderSettings;
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 

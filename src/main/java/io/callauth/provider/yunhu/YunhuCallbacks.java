@@ -1,10 +1,10 @@
 package io.callauth.provider.yunhu;
 
+import io.callauth.provider.CallOutcomes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Masking;
-import io.callauth.provider.CallOutcomes;
 import io.callauth.security.ApiKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

@@ -1,19 +1,19 @@
 package io.callauth.provider.yunhu;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.provider.ClickToCallProvider;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
-import io.callauth.provider.CallerIds;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
-import io.callauth.provider.ProviderException.Reason;
-import io.callauth.provider.ProviderHttp;
-import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
-import io.callauth.provider.RequestTemplate;
-import io.callauth.provider.SharedToken;
+import io.callauth.provider.support.CallerIds;
+import io.callauth.provider.support.ClickToCallProvider;
+import io.callauth.provider.support.ProviderHttp;
+import io.callauth.provider.support.ProviderMetrics;
+import io.callauth.provider.support.RequestTemplate;
+import io.callauth.provider.support.SharedToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.provider.ProviderException.Reason;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -137,7 +137,7 @@ public class YunhuClient extends ClickToCallProvider implements io.callauth.prov
         }
         return recording(file).chain(link -> link.downloadUrl() == null || link.downloadUrl().isBlank()
                 ? Uni.createFrom().item(Optional.<io.callauth.provider.CallAudio>empty())
-                : guard.read("download", () -> io.callauth.provider.AudioDownload.get(NAME, link.downloadUrl(),
+                : guard.read("download", () -> io.callauth.provider.support.AudioDownload.get(NAME, link.downloadUrl(),
                 config.requestTimeout(), io.callauth.provider.CallAudio.typeOf(file, "audio/mpeg"))));
     }
 

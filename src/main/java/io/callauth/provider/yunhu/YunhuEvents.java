@@ -1,7 +1,7 @@
 package io.callauth.provider.yunhu;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.callauth.provider.CallStatus;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Locale;
 import java.util.Optional;

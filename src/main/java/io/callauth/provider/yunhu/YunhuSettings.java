@@ -1,9 +1,9 @@
 package io.callauth.provider.yunhu;
 
-import io.callauth.provider.CallerIds;
-import io.callauth.provider.ProviderHttp;
-import io.callauth.provider.ProviderSettings;
-import io.callauth.provider.RequestTemplate;
+import io.callauth.provider.support.CallerIds;
+import io.callauth.provider.support.RequestTemplate;
+import io.callauth.provider.support.ProviderHttp;
+import io.callauth.provider.support.ProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;

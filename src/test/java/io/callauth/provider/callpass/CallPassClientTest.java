@@ -1,15 +1,15 @@
 package io.callauth.provider.callpass;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.provider.CallProgress;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
-import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.TrackedCall;
+import io.callauth.provider.support.ProviderMetrics;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

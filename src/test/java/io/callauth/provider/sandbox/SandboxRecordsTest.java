@@ -1,9 +1,9 @@
 package io.callauth.provider.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.provider.CallAudio;
 import io.callauth.provider.KeptCall;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.mutiny.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 

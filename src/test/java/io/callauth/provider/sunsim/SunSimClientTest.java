@@ -1,16 +1,16 @@
 package io.callauth.provider.sunsim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.common.Mappings;
-import io.callauth.common.MutableClock;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
-import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.TrackedCall;
+import io.callauth.provider.support.ProviderMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Mappings;
+import io.callauth.common.MutableClock;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +69,7 @@ class SunSimClientTest {
                 "callauth.providers.sunsim.call.body",
                 "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}"));
         return new SunSimClient(config, json, clock, redis, providers, metrics,
-                new io.callauth.provider.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
+                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
     }
 
     private static CallRequest request(String ref) {
@@ -96,7 +96,7 @@ class SunSimClientTest {
         // and a job whose digest is of the pool's other number does not take this row for its call
         String other = placed.digits().equals("74950001122") ? "74950003344" : "74950001122";
         TrackedCall otherCaller = new TrackedCall("vf_1.b", "vf_1", "sunsim",
-                new io.callauth.provider.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")).of(other),
+                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")).of(other),
                 "+79161234567", placedAt, placedAt + 35_000);
         assertThat(c.poll(otherCaller).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
 

@@ -1,10 +1,10 @@
 package io.callauth.provider.yunhu;
 
-import io.callauth.attempts.AttemptIngester;
-import io.callauth.common.MutableClock;
-import io.callauth.provider.CallTracker;
 import io.callauth.provider.Mp3Fixture;
 import io.callauth.provider.Tracking;
+import io.callauth.provider.chain.CallTracker;
+import io.callauth.attempts.AttemptIngester;
+import io.callauth.common.MutableClock;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;
 import io.callauth.verification.Api;

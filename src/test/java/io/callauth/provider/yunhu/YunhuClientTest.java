@@ -1,17 +1,17 @@
 package io.callauth.provider.yunhu;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.common.Mappings;
-import io.callauth.common.MutableClock;
 import io.callauth.provider.CallRequest;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
-import io.callauth.provider.ProviderException.Reason;
-import io.callauth.provider.ProviderMetrics;
 import io.callauth.provider.ProvidersConfig;
+import io.callauth.provider.support.ProviderMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.callauth.common.Mappings;
+import io.callauth.common.MutableClock;
+import io.callauth.provider.ProviderException.Reason;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;

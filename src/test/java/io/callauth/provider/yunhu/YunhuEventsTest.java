@@ -1,8 +1,8 @@
 package io.callauth.provider.yunhu;
 
+import io.callauth.provider.CallStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.callauth.provider.CallStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;

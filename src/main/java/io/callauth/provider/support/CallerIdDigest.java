@@ -1,4 +1,4 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,4 +1,4 @@
-package io.callauth.provider;
+package io.callauth.provider.chain;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,5 +1,7 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.CallAudio;
+import io.callauth.provider.ProviderException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;

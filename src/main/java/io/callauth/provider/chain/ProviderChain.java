@@ -1,5 +1,8 @@
-package io.callauth.provider;
+package io.callauth.provider.chain;
 
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.Channel;
+import io.callauth.provider.ProvidersConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;

@@ -1,5 +1,6 @@
-package io.callauth.provider;
+package io.callauth.provider.chain;
 
+import io.callauth.provider.CallProvider;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

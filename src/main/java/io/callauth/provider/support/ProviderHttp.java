@@ -1,5 +1,6 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.ProviderException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;

@@ -1,5 +1,7 @@
-package io.callauth.provider;
+package io.callauth.provider.chain;
 
+import io.callauth.provider.TrackedCall;
+import io.callauth.provider.Tracking;
 import io.callauth.common.MutableClock;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.provider.callpass.CallPassEmulatorResource;

@@ -1,5 +1,8 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.Channel;
+import io.callauth.provider.ProvidersConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 

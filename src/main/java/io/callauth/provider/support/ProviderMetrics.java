@@ -1,5 +1,6 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.ProviderException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;

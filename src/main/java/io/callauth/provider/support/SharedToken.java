@@ -1,5 +1,6 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.ProviderException;
 import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
 import io.callauth.common.RedisReplies;

@@ -1,4 +1,4 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
 import io.callauth.common.Ids;
 

@@ -1,5 +1,7 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.ProviderException;
+import io.callauth.provider.ProvidersConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;

@@ -1,5 +1,6 @@
-package io.callauth.provider;
+package io.callauth.provider.support;
 
+import io.callauth.provider.CallRequest;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.util.Map;

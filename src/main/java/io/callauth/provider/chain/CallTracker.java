@@ -1,5 +1,10 @@
-package io.callauth.provider;
+package io.callauth.provider.chain;
 
+import io.callauth.provider.CallOutcomes;
+import io.callauth.provider.CallProgress;
+import io.callauth.provider.CallProvider;
+import io.callauth.provider.CallStatus;
+import io.callauth.provider.TrackedCall;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.Ids;
