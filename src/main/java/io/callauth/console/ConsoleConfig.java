@@ -28,4 +28,11 @@ public interface ConsoleConfig {
      */
     @WithDefault("1M")
     Duration overviewRefresh();
+
+    /**
+     * Failed sign-ins allowed per client address (the TCP peer, or behind a trusted proxy the forwarded address),
+     * e.g. {@code 10/15m}; {@code off} for none. A successful sign-in does not count.
+     */
+    @WithDefault("10/15m")
+    String signInLimit();
 }

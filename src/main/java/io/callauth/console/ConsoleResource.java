@@ -79,6 +79,7 @@ public class ConsoleResource {
     private final Template rulesPage;
     private final ConsoleSessions sessions;
     private final OverviewCache overviews;
+    private final SignInLimit signInLimit;
     private final ConsoleConfig config;
     private final ApiKeys keys;
     private final AttemptArchive archive;
@@ -94,7 +95,7 @@ public class ConsoleResource {
                            @Location("console/attempts.html") Template attempts,
                            @Location("console/verification.html") Template verification,
                            @Location("console/rules.html") Template rulesPage,
-                           ConsoleSessions sessions, OverviewCache overviews, ConsoleConfig config, ApiKeys keys,
+                           ConsoleSessions sessions, OverviewCache overviews, SignInLimit signInLimit, ConsoleConfig config, ApiKeys keys,
                            AttemptArchive archive, PhoneNumbers phones, Rules rules, CallRecords calls,
                            DaySeeder seeder, ProvidersConfig providers, AttemptsResource api) {
         this.signIn = signIn;
@@ -104,6 +105,7 @@ public class ConsoleResource {
         this.rulesPage = rulesPage;
         this.sessions = sessions;
         this.overviews = overviews;
+        this.signInLimit = signInLimit;
         this.config = config;
         this.keys = keys;
         this.archive = archive;
@@ -136,10 +138,19 @@ public class ConsoleResource {
     @POST
     @Operation(hidden = true)
     @Path("/sign-in")
-    public Response signIn(@RestForm String key, @RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx) {
+    public Response signIn(@RestForm String key, @RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx,
+                           @Context io.vertx.core.http.HttpServerRequest request) {
         Cookie pre = ctx.getCookies().get(PRE_COOKIE);
         if (!ConsoleSessions.same(csrf, pre == null ? null : pre.getValue())) {
             throw ApiProblem.forbidden("the sign-in form's CSRF token is missing or wrong: reload the sign-in page");
+        }
+        var taken = signInLimit.take(request);
+        if (taken.isPresent() && !taken.get().allowed()) {
+            long wait = Math.max(1, taken.get().retryAfter().toSeconds());
+            LOG.warnf("console: sign-in refused, too many failed attempts from one address (%d s to wait)", wait);
+            Response form = signInForm(ctx, "Too many failed sign-ins from your address: try again in "
+                    + Math.max(1, (wait + 59) / 60) + " min.", 429);
+            return Response.fromResponse(form).header("Retry-After", Long.toString(wait)).build();
         }
         var found = keys.authenticate(key == null ? null : key.strip());
         if (found.isEmpty()) {
@@ -151,6 +162,7 @@ public class ConsoleResource {
                     + "not a client application's verify key.", 403);
         }
         ConsoleSession s = sessions.open(k.name()).await().atMost(AWAIT);
+        signInLimit.succeeded(taken);
         LOG.infof("console: %s signed in", k.name());
         return Response.seeOther(URI.create("/console"))
                 .cookie(cookie(ConsoleFilter.COOKIE, s.id(), "/console", (int) config.sessionTtl().toSeconds()))

@@ -209,4 +209,32 @@ class ConsoleHttpTest {
             throw new IllegalStateException(e);
         }
     }
+    private void forgetSignInAttempts() {
+        List<String> buckets = redis.key().keys("ca:rl:" + SignInLimit.RULE + ":*");
+        if (!buckets.isEmpty()) {
+            redis.key().del(buckets.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void failedSignInsAreLimitedPerAddressAndSuccessfulOnesDoNotCount() {
+        forgetSignInAttempts();
+        try {
+            // successful sign-ins give their attempt back: more than the allowance in a row are fine
+            for (int i = 0; i < 12; i++) {
+                ConsoleHttp.signIn(Api.FRAUD_KEY);
+            }
+            for (int i = 0; i < 10; i++) {
+                ConsoleHttp.postSignIn("guess-" + i).then().statusCode(401);
+            }
+            // the address has used its allowance (10 per 15 minutes): even the right key waits now
+            ConsoleHttp.postSignIn(Api.FRAUD_KEY).then().statusCode(429)
+                    .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[0-9]+"))
+                    .header("Set-Cookie", org.hamcrest.Matchers.not(containsString(ConsoleFilter.COOKIE + "=")))
+                    .body(containsString("Too many failed sign-ins"));
+        } finally {
+            forgetSignInAttempts();
+        }
+        ConsoleHttp.signIn(Api.FRAUD_KEY);
+    }
 }
