@@ -46,10 +46,10 @@ import static org.hamcrest.Matchers.equalTo;
  * attempts in two clicks, blocks the range in the Rules form, and the next start into it is refused by both replicas;
  * the page of a verification whose SunSim call was recorded plays the recording through the console's own route.
  *
- * <p>A drop needs a baseline: the range converted normally the day before. The test appends that day (two hours,
- * 22 starts and 20 approvals each, one and 24 hours ago) to the replicas' attempt stream in Redis as the replicas log
- * records ({@link AttemptRecords}, sharded by {@link Shards}), and the replicas' own ingesters archive it; no
- * PostgreSQL table is written by the test. Screenshots go to target/screenshots/it-*.png.
+ * <p>A drop needs a baseline: the range converted normally the day before. The test appends that day (the hours
+ * that began 24 and 23 hours before this one, 22 starts and 20 approvals each) to the replicas' attempt stream in
+ * Redis as the replicas log records ({@link AttemptRecords}, sharded by {@link Shards}), and the replicas' own
+ * ingesters archive it; no PostgreSQL table is written by the test. Screenshots go to target/screenshots/it-*.png.
  */
 class ConsoleIT {
 
