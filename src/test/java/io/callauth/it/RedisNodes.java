@@ -196,20 +196,35 @@ final class RedisNodes implements AutoCloseable {
      * arrays, null for nil; an error reply throws.
      */
     static Object call(int port, String... args) throws IOException {
+        return pipeline(port, List.of(List.of(args))).get(0);
+    }
+
+    /**
+     * Commands on one connection, sent at once (so a {@code SELECT} applies to those after it): their replies in
+     * order; an error reply throws.
+     */
+    static List<Object> pipeline(int port, List<List<String>> commands) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             ByteArrayOutputStream req = new ByteArrayOutputStream();
-            req.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.write(("$" + b.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-                req.write(b);
-                req.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            for (List<String> args : commands) {
+                req.write(("*" + args.size() + "\r\n").getBytes(StandardCharsets.UTF_8));
+                for (String a : args) {
+                    byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                    req.write(("$" + b.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                    req.write(b);
+                    req.write("\r\n".getBytes(StandardCharsets.UTF_8));
+                }
             }
             out.write(req.toByteArray());
             out.flush();
-            return read(new BufferedInputStream(s.getInputStream()));
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            List<Object> replies = new ArrayList<>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(read(in));
+            }
+            return replies;
         }
     }
 
