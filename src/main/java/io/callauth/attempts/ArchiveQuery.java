@@ -51,6 +51,20 @@ public interface ArchiveQuery<T> {
         }
     }
 
+    /**
+     * Starts a read of the rollups or histograms on {@code c} with a plan made for its actual window: the pool's
+     * connections plan generically ({@code plan_cache_mode = force_generic_plan}, right for the attempt-log lists over
+     * 30 partitions, which would otherwise be planned anew each time), but a generic plan cannot know how many hours
+     * and rows a summary's window holds and reads a 30-day window several times slower. The setting lasts for this
+     * transaction only; the caller commits it when its rows are read.
+     */
+    static void customPlan(java.sql.Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
+    }
+
     private static boolean causedBySql(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {

@@ -171,6 +171,7 @@ public class ConsoleQueries {
         List<Overview.Row> rows = new ArrayList<>();
         long n = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ArchiveQuery.customPlan(c);
             ps.setString(1, dim);
             ps.setObject(2, utc(from));
             ps.setObject(3, utc(to));
@@ -196,6 +197,7 @@ public class ConsoleQueries {
                             approved, Overview.percent(started, approved), prev, drop));
                 }
             }
+            c.commit();
         }
         return new Overview.Breakdown(dim, title, rows, (int) Math.max(0, n - rows.size()));
     }
@@ -226,6 +228,7 @@ public class ConsoleQueries {
                 ORDER BY hour DESC, started DESC LIMIT 100""";
         List<Overview.Alert> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ArchiveQuery.customPlan(c);
             ps.setObject(1, utc(from));
             ps.setObject(2, utc(to));
             ps.setLong(3, minVolume);
@@ -245,6 +248,7 @@ public class ConsoleQueries {
                             Overview.percent(bs, ba)));
                 }
             }
+            c.commit();
         }
         return out;
     }

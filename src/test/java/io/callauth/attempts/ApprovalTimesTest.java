@@ -19,4 +19,31 @@ class ApprovalTimesTest {
         assertThat(ApprovalTimes.round(595)).isEqualTo(600);
         assertThat(ApprovalTimes.round(1169)).isEqualTo(1140);
     }
+
+    @Test
+    void medianIsPercentileContOfTheRoundedValues() {
+        ApprovalTimes h = ApprovalTimes.empty();
+        assertThat(h.median()).isNull();
+        h.add(20, 1);
+        assertThat(h.median()).isEqualTo(20.0);
+        h.add(30, 1);
+        assertThat(h.median()).isEqualTo(25.0); // even: the mean of the two middle values
+        h.add(31, 1);
+        assertThat(h.median()).isEqualTo(30.0);
+        h.add(7, 3); // 7,7,7,20,30,31
+        assertThat(h.median()).isEqualTo(13.5);
+        h.add(99, 0);
+        assertThat(h.median()).isEqualTo(13.5);
+    }
+
+    @Test
+    void groupsTogetherAreTheTotal() {
+        ApprovalTimes a = ApprovalTimes.empty();
+        a.add(10, 2);
+        ApprovalTimes b = ApprovalTimes.empty();
+        b.add(40, 1);
+        b.add(10, 1);
+        a.addAll(b);
+        assertThat(a.median()).isEqualTo(10.0); // 10,10,10,40
+    }
 }
