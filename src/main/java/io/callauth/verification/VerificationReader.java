@@ -1,0 +1,60 @@
+package io.callauth.verification;
+
+import io.callauth.common.ApiProblem;
+import io.callauth.security.ApiKey;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Reading a verification for the API key that owns it (anyone else's is not found), and the answers the use cases
+ * share: 404 for an id that cannot be one, 409 for a verification no longer pending.
+ */
+@ApplicationScoped
+public class VerificationReader {
+
+    private final VerificationStore store;
+    private final Clock clock;
+
+    public VerificationReader(VerificationStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    Uni<VerificationView> view(ApiKey key, String id, boolean withEvents) {
+        return owned(key, id, withEvents).map(s -> VerificationView.of(s.verification(), clock.millis(),
+                withEvents ? s.events() : null));
+    }
+
+    Uni<VerificationStore.Stored> owned(ApiKey key, String id, boolean withEvents) {
+        if (!validId(id)) {
+            return Uni.createFrom().failure(notFound(id));
+        }
+        return store.get(id, withEvents).map(s -> s.filter(st -> key.name().equals(st.verification().apiKey()))
+                .orElseThrow(() -> ApiProblem.notFound("no verification " + id)));
+    }
+
+    static ApiProblem notFound(String id) {
+        return ApiProblem.notFound("no verification " + safeId(id));
+    }
+
+    static ApiProblem conflict(String status) {
+        VerificationStatus s;
+        try {
+            s = VerificationStatus.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            return new ApiProblem(409, status, "the verification cannot take this request");
+        }
+        return new ApiProblem(409, s.conflictCode(), "the verification is " + s.wire(), Map.of("status", s.wire()), null);
+    }
+
+    static boolean validId(String id) {
+        return id != null && id.matches("vf_[0-9a-f]{32}");
+    }
+
+    private static String safeId(String id) {
+        return id == null ? "" : id.replaceAll("[^A-Za-z0-9_]", "").substring(0, Math.min(40, id.replaceAll("[^A-Za-z0-9_]", "").length()));
+    }
+}
