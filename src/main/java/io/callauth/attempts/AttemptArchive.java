@@ -787,7 +787,6 @@ public class AttemptArchive {
                 : "SELECT " + g.key() + ", seconds, sum(approved) FROM attempt_approval_times"
                 + " WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, ApprovalTimes> groups = new HashMap<>();
-        Map<String, Double> out = new HashMap<>();
         ApprovalTimes all = ApprovalTimes.empty();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ArchiveQuery.customPlan(c);
@@ -807,6 +806,7 @@ public class AttemptArchive {
             }
             c.commit();
         }
+        Map<String, Double> out = new HashMap<>();
         groups.forEach((k, h) -> out.put(k, h.median()));
         Double total = all.median();
         if (total != null) {

@@ -284,8 +284,7 @@ public class AttemptIngester {
                 recovered();
             } catch (SQLException | RuntimeException e) {
                 // what was stored but not acknowledged stays pending for this consumer: stored again next round
-                unflushed.clear();
-                unflushedBatches = 0;
+                forgetUnflushed();
                 failed(e);
                 measure(null);
                 return new Run(read, inserted, duplicates, claimed, true);
@@ -332,7 +331,6 @@ public class AttemptIngester {
             return tag(shard, entries);
         }
 
-        /** one transaction for the whole batch (whatever its shards), then one XACK per shard */
         /**
          * Stores a batch in one transaction whose commit does not wait for the disk; its entries are acknowledged
          * once a flush has made it durable ({@link #flushAndAck}), every {@link #FLUSH_EVERY} batches and at the end
@@ -361,6 +359,10 @@ public class AttemptIngester {
             }
             archive.flush();
             unflushed.forEach(this::ack);
+            forgetUnflushed();
+        }
+
+        private void forgetUnflushed() {
             unflushed.clear();
             unflushedBatches = 0;
         }

@@ -34,18 +34,13 @@ public final class ProviderHttp {
      */
     public static <T> T client(Class<T> api, String provider, Optional<String> url, Duration connectTimeout,
                                Duration readTimeout) {
-        return client(api, provider, url, connectTimeout, readTimeout, operatorSettings());
-    }
-
-    static <T> T client(Class<T> api, String provider, Optional<String> url, Duration connectTimeout,
-                        Duration readTimeout, Optional<RestClientsConfig> restClients) {
         String base = url.filter(u -> !u.isBlank()).orElseThrow(() ->
                 new ProviderException(provider, ProviderException.Reason.UNAVAILABLE, "no url configured"));
         QuarkusRestClientBuilder b = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(base))
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        restClients.ifPresent(rc -> apply(b, rc, api));
+        operatorSettings().ifPresent(rc -> apply(b, rc, api));
         return b.build(api);
     }
 
