@@ -206,12 +206,14 @@ public class ConsoleQueries {
      * The toll-fraud monitor's rule over the rollups: an hour of the window in which a country or prefix had at least
      * min-volume starts and converted at less than drop-ratio of its previous 24 hours (which had at least
      * min-volume starts and some approval). Only keys with such an hour are windowed, so a 30-day window reads the
-     * rollup rows of the candidates, not of every prefix.
+     * rollup rows of the candidates, not of every prefix. The candidates are MATERIALIZED: computed once. Inlined,
+     * a planner without fresh statistics (rollups just written, autovacuum not yet by) estimated one row on each side
+     * and ran the candidates' index scan once per rollup row of the window: 5 to 11 s for a seeded day instead of 9 ms.
      */
     List<Overview.Alert> alerts(Instant from, Instant to) throws SQLException {
         archive.ensureSchema();
         String sql = """
-                WITH candidates AS (
+                WITH candidates AS MATERIALIZED (
                     SELECT DISTINCT dim, value FROM attempt_rollups
                     WHERE dim IN ('country', 'prefix') AND hour >= ? AND hour < ? AND rule = '' AND started >= ?
                       AND value <> ''),
