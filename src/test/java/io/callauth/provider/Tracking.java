@@ -10,11 +10,14 @@ public final class Tracking {
     private Tracking() {
     }
 
-    /** lets {@code total} pass in steps of {@code step}, one tracking round after each, as the scheduler would */
+    /**
+     * lets {@code total} pass in steps of {@code step}, one scheduler tick after each: rounds until no shard is left with
+     * more due than a round takes (calls of earlier tests may still be due)
+     */
     public static void run(CallTracker tracker, MutableClock clock, Duration total, Duration step) {
         for (Duration t = Duration.ZERO; t.compareTo(total) < 0; t = t.plus(step)) {
             clock.advance(step);
-            tracker.runOnce().await().indefinitely();
+            tracker.drain(20).await().indefinitely();
         }
     }
 

@@ -279,15 +279,16 @@ class VerificationApiTest {
         String id = startId(phone);
         String callid = callpass.lastCall().callid();
         clock.advance(Duration.ofSeconds(2));
-        tracker.runOnce().await().indefinitely();
+        tracker.drain(20).await().indefinitely();
         verify().get("/v1/verifications/" + id).then().body("callStatus", equalTo("calling"));
+        assertThat(callpass.statusPolls(callid)).isEqualTo(1);
         clock.advance(Duration.ofSeconds(2));
-        tracker.runOnce().await().indefinitely();
+        tracker.drain(20).await().indefinitely();
         verify().get("/v1/verifications/" + id).then().body("callStatus", equalTo("delivered"))
                 .body("events.type", hasItems("call_outcome"));
         assertThat(callpass.statusPolls(callid)).isEqualTo(2);
         clock.advance(Duration.ofSeconds(10));
-        tracker.runOnce().await().indefinitely();
+        tracker.drain(20).await().indefinitely();
         assertThat(callpass.statusPolls(callid)).as("no poll after a final status").isEqualTo(2);
     }
 
