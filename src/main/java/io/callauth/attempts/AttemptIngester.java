@@ -197,6 +197,8 @@ public class AttemptIngester {
         /** ids of the entries stored by commits not yet flushed, by shard: acknowledged after the next flush */
         private final java.util.Map<Integer, List<String>> unflushed = new java.util.TreeMap<>();
         private int unflushedBatches;
+        /** the shards whose consumer group is known to exist (XGROUP CREATE once, not every round) */
+        private final java.util.Set<Integer> grouped = new java.util.HashSet<>();
 
         Consumer(String name, Duration claimIdle, int part, int parts) {
             this.name = name;
@@ -226,7 +228,10 @@ public class AttemptIngester {
         Run run(boolean trimAfter) {
             int shards = log.shards();
             for (int s = 0; s < shards; s++) {
-                ensureGroup(s);
+                if (!grouped.contains(s)) {
+                    ensureGroup(s);
+                    grouped.add(s);
+                }
             }
             long deadline = System.nanoTime() + TICK_BUDGET.toNanos();
             int batchSize = config.ingest().batchSize();
@@ -285,6 +290,7 @@ public class AttemptIngester {
             } catch (SQLException | RuntimeException e) {
                 // what was stored but not acknowledged stays pending for this consumer: stored again next round
                 forgetUnflushed();
+                grouped.clear(); // Redis may have restarted empty (NOGROUP): the groups are made again
                 failed(e);
                 measure(null);
                 return new Run(read, inserted, duplicates, claimed, true);

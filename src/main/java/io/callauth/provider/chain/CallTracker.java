@@ -58,6 +58,7 @@ public class CallTracker {
     private final TrackingConfig config;
     private final Clock clock;
     private final ObjectMapper json;
+    private final io.vertx.core.Vertx vertx;
     private final String instance = Ids.random("", 4);
     private final AtomicLong claims = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger startShard = new java.util.concurrent.atomic.AtomicInteger();
@@ -65,8 +66,9 @@ public class CallTracker {
     private final Pacer pacer = new Pacer();
 
     public CallTracker(ReactiveRedisDataSource redis, ProviderChain chain, CallOutcomes outcomes, TrackingConfig config,
-                       Clock clock, ObjectMapper json) {
+                       Clock clock, ObjectMapper json, io.vertx.core.Vertx vertx) {
         this.redis = redis;
+        this.vertx = vertx;
         this.chain = chain;
         this.outcomes = outcomes;
         this.config = config;
@@ -94,7 +96,7 @@ public class CallTracker {
     @Scheduled(every = "${callauth.tracking.tick}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
-        return drain(20).replaceWithVoid()
+        return io.callauth.common.Detached.run(vertx, () -> drain(20)).replaceWithVoid()
                 .onFailure().recoverWithItem(t -> {
                     LOG.warnf("call tracking tick failed: %s", t.toString());
                     return null;
