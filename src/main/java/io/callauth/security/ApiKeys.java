@@ -86,11 +86,16 @@ public class ApiKeys {
         return presented != null && expected != null && MessageDigest.isEqual(sha256(presented), sha256(expected));
     }
 
-    static byte[] sha256(String s) {
+    /** one digest per thread: {@code MessageDigest.getInstance} on every request costs more than the hashing */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    static byte[] sha256(String s) {
+        return SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8));
     }
 }

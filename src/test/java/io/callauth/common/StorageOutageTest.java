@@ -46,6 +46,9 @@ class StorageOutageTest {
             String ready = io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(503).extract().asString();
             assertThat(ready).contains("Redis cannot be reached: connection refused").doesNotContain("Exception")
                     .doesNotContain("io.netty");
+            // the API port's readiness: the status only, the reason stays on the management interface
+            RestAssured.given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+                    .body(not(containsString("Redis")));
         } finally {
             EmbeddedRedisConfigSource.restart();
         }
@@ -53,5 +56,6 @@ class StorageOutageTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 Api.start(Api.newPhone()).statusCode(201));
         io.callauth.common.Management.given().get("/q/health/ready").then().statusCode(200);
+        RestAssured.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 }

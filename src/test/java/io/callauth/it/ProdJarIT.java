@@ -84,9 +84,12 @@ class ProdJarIT {
                     .body("valid", equalTo(true)).body("status", equalTo("approved"));
             RestAssured.given().baseUri(app.url()).get("/sandbox").then().statusCode(404);
             // operations on the management port only; Swagger UI off in prod unless enabled
-            for (String path : java.util.List.of("/q/metrics", "/q/openapi", "/q/health/ready", "/q/swagger-ui/")) {
+            for (String path : java.util.List.of("/q/metrics", "/q/openapi", "/q/health", "/q/swagger-ui/")) {
                 RestAssured.given().baseUri(app.url()).get(path).then().statusCode(404);
             }
+            // but the readiness status is, for load balancers probing the API port
+            RestAssured.given().baseUri(app.url()).get("/q/health/ready").then().statusCode(200)
+                    .body("status", equalTo("UP"));
             RestAssured.given().baseUri(app.managementUrl()).get("/q/metrics").then().statusCode(200);
             RestAssured.given().baseUri(app.managementUrl()).get("/q/openapi").then().statusCode(200);
             RestAssured.given().baseUri(app.managementUrl()).get("/q/swagger-ui/").then().statusCode(404);

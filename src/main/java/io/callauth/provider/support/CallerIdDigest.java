@@ -3,11 +3,7 @@ package io.callauth.provider.support;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -21,26 +17,17 @@ import java.util.Optional;
 public class CallerIdDigest {
 
     static final String PREFIX = "hmac:";
-    private final SecretKeySpec key;
+    private final io.callauth.common.HmacSha256 hmac;
 
     public CallerIdDigest(@ConfigProperty(name = "callauth.code-secret") Optional<String> secret) {
-        // a missing secret is reported by the startup check; a random one keeps dev and tests going
-        byte[] k = secret.filter(s -> !s.isBlank()).map(s -> s.getBytes(StandardCharsets.UTF_8))
-                .orElseGet(() -> io.callauth.common.Ids.random("", 32).getBytes(StandardCharsets.UTF_8));
-        this.key = new SecretKeySpec(k, "HmacSHA256");
+        this.hmac = io.callauth.common.HmacSha256.fromSecret(secret);
     }
 
     /** the digest of a calling number (any format: its last 10 digits count) */
     public String of(String number) {
         String d = number == null ? "" : number.replaceAll("[^0-9]", "");
         String last = d.length() <= 10 ? d : d.substring(d.length() - 10);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return PREFIX + HexFormat.of().formatHex(mac.doFinal(("caller-id:" + last).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return PREFIX + hmac.hex("caller-id:" + last);
     }
 
     /** whether {@code kept} (a digest) is that of {@code number} */
