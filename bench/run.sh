@@ -5,12 +5,15 @@
 #   bench/run.sh                 # defaults: 2 threads, 32 connections, 20 s per phase, archive ingester on
 #   LIMITS=on bench/run.sh       # with the production rate limits (to measure what they add)
 #   INGEST=off bench/run.sh      # without the archive ingester (to measure what it costs the request path)
+#   ROUNDS=5 CORE=1 bench/run.sh # five start+check rounds, the app alone on core 1: how the JIT's warm-up fades
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-1}
+CORE=${CORE:-}
 LIMITS=${LIMITS:-off}
 INGEST=${INGEST:-on}
 case "$INGEST" in on|off) ;; *) echo "INGEST must be on or off" >&2; exit 2 ;; esac
@@ -77,7 +80,13 @@ else
   export CALLAUTH_RATE_LIMITS_PREFIX=1000000/10m CALLAUTH_RATE_LIMITS_API_KEY=10000000/1m \
     CALLAUTH_RATE_LIMITS_CHECK_IP=10000000/10m
 fi
-"$JAVA" ${APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
+# CORE: the app alone on that core, everything else (Redis, PostgreSQL, the emulator, wrk) on the others
+PIN=(); OTHERS=()
+if [ -n "$CORE" ]; then
+  PIN=(taskset -c "$CORE"); OTHERS=(taskset -c "$(python3 -c "import os; print(','.join(str(c) for c in sorted(os.sched_getaffinity(0)) if c != $CORE))")")
+  for p in "${pids[@]}" "$(head -1 "$PGDATA_DIR/postmaster.pid")"; do taskset -apc "${OTHERS[2]}" "$p" >/dev/null; done
+fi
+"${PIN[@]}" "$JAVA" ${APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 
 URL=http://127.0.0.1:$APP_PORT
@@ -103,19 +112,47 @@ b = list(map(int, '$1'.split())); a = list(map(int, '$2'.split())); n = max(1, i
 us = [(y - x) * 1e6 / $TCK / n for x, y in zip(b, a)]
 print('cpu per request (us): app %.0f (of which worker threads at least %.0f), redis %.0f, postgres %.0f, emulator %.0f; app+redis+postgres %.0f' % (us[0], max(0, us[4]), us[1], us[2], us[3], us[0] + us[1] + us[2]))"
 }
-echo "warm-up (${WARMUP} s)"; wrk -t1 -c4 -d"${WARMUP}s" -s bench/start.lua "$URL" > /dev/null; rm -f "$OUT"/ids-*.txt
-echo "== start: POST /v1/verifications ($THREADS threads, $CONNECTIONS connections, ${DURATION}s, limits $LIMITS, ingest $INGEST; load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee "$OUT/summary.txt"
-c0=$(snapshot)
-o=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/start.lua "$URL")
-sleep 2; c1=$(snapshot)   # the ingester (when on) archives the phase's last records within a second or two
-echo "$o" | tee -a "$OUT/summary.txt"
-per_request "$c0" "$c1" "$o" | tee -a "$OUT/summary.txt"
-echo "== check: POST /v1/verifications/{id}/check (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/summary.txt"
-c0=$(snapshot)
-o=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/check.lua "$URL")
-sleep 2; c1=$(snapshot)   # the ingester (when on) archives the phase's last records within a second or two
-echo "$o" | tee -a "$OUT/summary.txt"
-per_request "$c0" "$c1" "$o" | tee -a "$OUT/summary.txt"
+# the app's CPU by thread group (event loops, the JIT's compiler threads, GC, the rest) and the commands Redis ran
+# (those inside scripts included), each per request: where a request's CPU goes, and how much of it is warm-up
+threads() { for f in /proc/"${pids[2]}"/task/*/stat; do cat "$f" 2>/dev/null || true; done | python3 -c "
+import sys, re
+g = {'eventloop': 0, 'jit': 0, 'gc': 0, 'other': 0}
+for l in sys.stdin:
+    name = l[l.index('(') + 1:l.rindex(')')]; f = l[l.rindex(')') + 2:].split(); t = int(f[11]) + int(f[12])
+    k = 'eventloop' if name.startswith('vert.x-eventlo') else 'jit' if 'CompilerThre' in name else \
+        'gc' if re.match(r'(GC Thread|G1 |VM Thread)', name) else 'other'
+    g[k] += t
+print(' '.join(str(g[k]) for k in ('eventloop', 'jit', 'gc', 'other')))"; }
+commands() { redis-cli -p "$REDIS_PORT" info commandstats 2>/dev/null | grep -v cmdstat_info | tr -d '\r' \
+  | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "", $1); printf "%s=%s ", $1, $3}'; }
+by_thread() {
+  local n; n=$(echo "$5" | awk '/requests in/{print $1}')
+  python3 -c "
+b = list(map(int, '$1'.split())); a = list(map(int, '$2'.split())); n = max(1, int('${n:-0}'))
+us = [(y - x) * 1e6 / $TCK / n for x, y in zip(b, a)]
+print('app cpu per request by thread (us): event loops %.0f, JIT compiler %.0f, GC and VM %.0f, other %.0f' % tuple(us))
+c0 = dict(kv.split('=') for kv in '$3'.split()); c1 = dict(kv.split('=') for kv in '$4'.split())
+d = {k: int(v) - int(c0.get(k, 0)) for k, v in c1.items() if int(v) - int(c0.get(k, 0)) > 0}
+print('redis commands per request (inside scripts included): %.1f; ' % (sum(d.values()) / n)
+      + ', '.join('%s %.2f' % (k, v / n) for k, v in sorted(d.items(), key=lambda x: -x[1])[:8]))"
+}
+# one phase: $1 = name, $2 = wrk script
+phase() {
+  echo "== $1 (round $r of $ROUNDS; load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$OUT/summary.txt"
+  local c0 c1 t0 t1 k0 k1 o
+  c0=$(snapshot); t0=$(threads); k0=$(commands)
+  o=$("${OTHERS[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$2" "$URL")
+  sleep 2; c1=$(snapshot); t1=$(threads); k1=$(commands) # the ingester (when on) archives the phase's last records within a second or two
+  echo "$o" | tee -a "$OUT/summary.txt"
+  per_request "$c0" "$c1" "$o" | tee -a "$OUT/summary.txt"
+  by_thread "$t0" "$t1" "$k0" "$k1" "$o" | tee -a "$OUT/summary.txt"
+}
+echo "warm-up (${WARMUP} s)"; "${OTHERS[@]}" wrk -t1 -c4 -d"${WARMUP}s" -s bench/start.lua "$URL" > /dev/null; rm -f "$OUT"/ids-*.txt
+echo "bench/run.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase, $ROUNDS round(s), limits $LIMITS, ingest $INGEST, app on core ${CORE:-any}" > "$OUT/summary.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  phase "start: POST /v1/verifications" bench/start.lua
+  phase "check: POST /v1/verifications/{id}/check" bench/check.lua
+done
 # what the archive did meanwhile (ingest off: everything still waits in the stream)
 curl -s "http://127.0.0.1:$MGMT_PORT/q/metrics" | grep -E '^callauth_attempts_(archived_total|backlog|buffered|lag_seconds) ' \
   | sed 's/^/archive: /' | tee -a "$OUT/summary.txt" || true
