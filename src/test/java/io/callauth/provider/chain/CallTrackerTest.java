@@ -118,16 +118,27 @@ class CallTrackerTest {
         Set<Integer> seen = new HashSet<>();
         for (int t = 0; t < 40; t += 2) {
             clock.advance(Duration.ofSeconds(2));
-            tracker.runOnce().await().indefinitely();
+            tracker.drain(20).await().indefinitely();
             seen.add(callpass.statusPolls(callid));
         }
         verify().get("/v1/verifications/" + id).then().body("callStatus", equalTo("not_delivered"))
                 .body("status", equalTo("failed"));
         int polls = callpass.statusPolls(callid);
-        assertThat(polls).isBetween(15, 19);
+        assertThat(polls).as("polls of the call after each round: %s; read circuit %s", seen, readCircuit())
+                .isBetween(15, 19);
         clock.advance(Duration.ofSeconds(30));
-        tracker.runOnce().await().indefinitely();
+        tracker.drain(20).await().indefinitely();
         assertThat(callpass.statusPolls(callid)).as("tracking stopped").isEqualTo(polls);
+    }
+
+    /** the app's CallPass read circuit, for a failure's message */
+    private static String readCircuit() {
+        try {
+            return String.valueOf(io.smallrye.faulttolerance.api.CircuitBreakerMaintenance.get()
+                    .currentState("provider-callpass-read"));
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     @Test
