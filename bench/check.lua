@@ -1,8 +1,17 @@
 -- wrk script: POST /v1/verifications/{id}/check with a wrong code, round-robin over ids created by start.lua.
 -- Each verification takes 5 tries (200 valid:false), then answers 409 max_attempts_reached: both are the
 -- check path (one Lua script: state guard, constant-time HMAC compare, try count).
+-- CHECK_RATE (requests/s over all connections, BENCH_CONNECTIONS of them): each connection waits
+-- BENCH_CONNECTIONS / CHECK_RATE seconds before each request, so the phase runs at about that rate (closed loop: if
+-- the service falls behind, the rate drops with it; at half the peak it holds).
 local ids = {}
 local i = 0
+local rate = tonumber(os.getenv("CHECK_RATE") or "")
+local pause = rate and rate > 0 and (tonumber(os.getenv("BENCH_CONNECTIONS") or "32") * 1000 / rate) or nil
+
+if pause then
+  delay = function() return pause end
+end
 
 function init(args)
   local dir = os.getenv("BENCH_OUT") or "."
