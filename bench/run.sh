@@ -84,7 +84,8 @@ fi
 PIN=(); OTHERS=()
 if [ -n "$CORE" ]; then
   PIN=(taskset -c "$CORE"); OTHERS=(taskset -c "$(python3 -c "import os; print(','.join(str(c) for c in sorted(os.sched_getaffinity(0)) if c != $CORE))")")
-  for p in "${pids[@]}" "$(head -1 "$PGDATA_DIR/postmaster.pid")"; do taskset -apc "${OTHERS[2]}" "$p" >/dev/null; done
+  pg_main=$(head -1 "$PGDATA_DIR/postmaster.pid")
+  for p in "${pids[@]}" "$pg_main" $(pgrep -P "$pg_main" || true); do taskset -apc "${OTHERS[2]}" "$p" >/dev/null; done
 fi
 "${PIN[@]}" "$JAVA" ${APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
