@@ -23,8 +23,7 @@ public final class Tracking {
 
     /**
      * No call of an earlier test left due, and every provider circuit closed: a read circuit left open by an earlier
-     * test fails this test's polls before they reach the emulator (CI once saw 0 polls where 15 were due; which test
-     * opened it is not known, the circuits are shared by the whole test run)
+     * test would fail this test's polls before they reach the emulator (the circuits are shared by the whole run)
      */
     public static void drainEverything(CallTracker tracker, MutableClock clock) {
         io.smallrye.faulttolerance.api.CircuitBreakerMaintenance.get().resetAll();

@@ -227,6 +227,8 @@ public final class CallPassEmulator implements AutoCloseable {
     }
 
     private volatile Duration statusDelay = Duration.ZERO;
+    /** counts {@link #reset()}s: a request that arrived before the last one is dropped after its delay */
+    private final AtomicInteger generation = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<String> nextDigits = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** The 4-digit codes of the next calls placed, in order (random again once used up); forgotten by reset. */
@@ -240,8 +242,14 @@ public final class CallPassEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Back to the defaults; forgets every call (their callids become unknown), poll count, header and request. */
+    /**
+     * Back to the defaults; forgets every call (their callids become unknown), poll count, header and request. A
+     * request still in a scripted delay when this runs (its client has usually given up) is dropped unanswered when the
+     * delay ends: it neither records a call nor counts a poll, so nothing of an earlier test lands in the next one's
+     * {@link #calls()} (CI once saw an earlier test's late start become a later test's {@link #lastCall()}).
+     */
     public void reset() {
+        generation.incrementAndGet();
         statusDelay = Duration.ZERO;
         nextDigits.clear();
         behaviour.set(Behaviour.DEFAULTS);
@@ -263,6 +271,19 @@ public final class CallPassEmulator implements AutoCloseable {
         synchronized (calls) {
             return List.copyOf(calls);
         }
+    }
+
+    /** The last accepted start-call-password request to {@code phone} (E.164, "+" optional); none: IllegalStateException. */
+    public Call lastCallTo(String phone) {
+        String dn = phone.startsWith("+") ? phone.substring(1) : phone;
+        synchronized (calls) {
+            for (int i = calls.size() - 1; i >= 0; i--) {
+                if (calls.get(i).dn().equals(dn)) {
+                    return calls.get(i);
+                }
+            }
+        }
+        throw new IllegalStateException("no call to " + phone + " has been placed on the CallPass emulator");
     }
 
     /** The last accepted start-call-password request; IllegalStateException when there is none. */
@@ -326,9 +347,10 @@ public final class CallPassEmulator implements AutoCloseable {
                 authorizations.addAll(auth);
             }
         }
+        int arrivedIn = generation.get();
         Behaviour b = behaviour.get();
         byte[] body = readBody(ex.getRequestBody());
-        if (!pause(b.delay)) {
+        if (!pause(b.delay) || generation.get() != arrivedIn) {
             return;
         }
         Matcher m = METHOD_PATH.matcher(ex.getRequestURI().getRawPath());
@@ -339,7 +361,7 @@ public final class CallPassEmulator implements AutoCloseable {
         }
         String version = "v" + m.group(1);
         boolean start = m.group(2).equals("start-call-password");
-        if (!start && !statusDelay.isZero() && !pause(statusDelay)) {
+        if (!start && !statusDelay.isZero() && (!pause(statusDelay) || generation.get() != arrivedIn)) {
             return;
         }
         if (!"POST".equals(ex.getRequestMethod())) {

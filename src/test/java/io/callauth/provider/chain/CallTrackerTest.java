@@ -112,8 +112,9 @@ class CallTrackerTest {
     @Test
     void aProviderThatNeverAnswersEndsAtTheRingTimeout() {
         callpass.neverFinish();
-        String id = Api.startId(Api.newPhone());
-        String callid = callpass.lastCall().callid();
+        String phone = Api.newPhone();
+        String id = Api.startId(phone);
+        String callid = callpass.lastCallTo(phone).callid();
         // poll every 2 s up to the ring timeout (30 s) plus grace (5 s)
         Set<Integer> seen = new HashSet<>();
         for (int t = 0; t < 40; t += 2) {
@@ -124,7 +125,8 @@ class CallTrackerTest {
         verify().get("/v1/verifications/" + id).then().body("callStatus", equalTo("not_delivered"))
                 .body("status", equalTo("failed"));
         int polls = callpass.statusPolls(callid);
-        assertThat(polls).as("polls of the call after each round: %s; read circuit %s", seen, readCircuit())
+        assertThat(polls).as("polls of the call after each round: %s; read circuit %s; calls on the emulator %s",
+                        seen, readCircuit(), callpass.calls())
                 .isBetween(15, 19);
         clock.advance(Duration.ofSeconds(30));
         tracker.drain(20).await().indefinitely();
