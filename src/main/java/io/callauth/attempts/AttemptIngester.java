@@ -23,11 +23,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * Moves the attempt log from the Redis Stream into PostgreSQL. Every replica runs one consumer of one consumer group
  * ({@value #GROUP}, created on every shard of the stream, see {@link AttemptLog}); each tick, over all shards, it
  * <ol>
- *   <li>re-reads what it holds unacknowledged (a batch whose transaction failed, e.g. while PostgreSQL was down),</li>
- *   <li>claims entries that another consumer has held longer than {@code claim-idle} (a replica that died),</li>
+ *   <li>re-reads what it holds unacknowledged (after a round that failed, e.g. while PostgreSQL was down),</li>
+ *   <li>claims entries that another consumer has held longer than {@code claim-idle} (a replica that died; looked
+ *   for twice per claim-idle, and on every tick while a claim comes back full),</li>
  *   <li>reads new entries in batches until the stream is drained or the tick's time is used,</li>
- *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need).</li>
+ *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need), at most once
+ *   a second.</li>
  * </ol>
+ * The tick is short (250 ms) so that each round's work is small: on a busy replica the rounds' bursts share the core
+ * with the request path, and a one-second tick made each burst four times as long (the check's p99 doubled).
  * A batch is one transaction ({@link AttemptArchive#store}) and is acknowledged only after its commit; the stream id
  * (qualified by its shard past shard 0) is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
  * the second time. None lost, none twice. Blocking work on the scheduler's worker thread, never the event loop.
@@ -42,6 +46,9 @@ public class AttemptIngester {
     /** batches committed without waiting for the disk between two flushes (and acknowledgements) */
     static final int FLUSH_EVERY = 4;
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
+    private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
+    /** System.nanoTime() of the last scheduled trim */
+    private volatile long lastTrim = System.nanoTime() - TRIM_EVERY.toNanos();
 
     private final RedisDataSource redis;
     private final AttemptArchive archive;
@@ -110,6 +117,11 @@ public class AttemptIngester {
      * Their figures are summed; failed when any failed (its entries stay pending for it and are retried next time).
      */
     public Run runOwn() {
+        return runOwn(true);
+    }
+
+    /** {@link #runOwn()}; the trim (and the backlog figures it measures) only when {@code trim} */
+    Run runOwn(boolean trim) {
         List<Run> runs = new ArrayList<>();
         if (workers == null) {
             runs.add(own.get(0).run(false));
@@ -131,7 +143,7 @@ public class AttemptIngester {
             }
         }
         boolean failed = runs.stream().anyMatch(Run::failed);
-        if (!failed) {
+        if (!failed && trim) {
             trim();
         }
         return new Run(runs.stream().mapToInt(Run::read).sum(), runs.stream().mapToInt(Run::inserted).sum(),
@@ -150,7 +162,7 @@ public class AttemptIngester {
         return new Consumer(name, claimIdle, 0, 1);
     }
 
-    @Scheduled(every = "${callauth.attempts.ingest.tick:1S}", delayed = "2s",
+    @Scheduled(every = "${callauth.attempts.ingest.tick:0.25S}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
@@ -158,7 +170,12 @@ public class AttemptIngester {
             return;
         }
         try {
-            runOwn();
+            // the trim and its figures (about six commands per shard) at most once a second, however short the tick
+            long now = System.nanoTime();
+            boolean trim = now - lastTrim >= TRIM_EVERY.toNanos();
+            if (!runOwn(trim).failed() && trim) {
+                lastTrim = now;
+            }
             if (clock.millis() >= nextMaintenance) {
                 archive.createAhead();
                 archive.enforceRetention();
@@ -199,6 +216,14 @@ public class AttemptIngester {
         private int unflushedBatches;
         /** the shards whose consumer group is known to exist (XGROUP CREATE once, not every round) */
         private final java.util.Set<Integer> grouped = new java.util.HashSet<>();
+        /**
+         * whether this consumer may hold entries it has not acknowledged: at its start and after a failed round (a
+         * round that succeeds acknowledges all it read). Its own pending entries are re-read only then.
+         */
+        private boolean mayHoldPending = true;
+        /** System.nanoTime() of the last pass over the others' stale entries (XAUTOCLAIM), if any */
+        private long lastClaimPass;
+        private boolean claimedOnce;
 
         Consumer(String name, Duration claimIdle, int part, int parts) {
             this.name = name;
@@ -240,9 +265,12 @@ public class AttemptIngester {
             try {
                 // 1. what this consumer holds: a batch whose transaction failed last time
                 List<Read> mine = new ArrayList<>();
-                for (int i = 0; i < shards; i++) {
+                boolean morePending = false;
+                for (int i = 0; i < shards && mayHoldPending; i++) {
                     if (mine((first + i) % shards)) {
-                        mine.addAll(read((first + i) % shards, "0", batchSize));
+                        List<Read> got = read((first + i) % shards, "0", batchSize);
+                        morePending |= got.size() >= batchSize;
+                        mine.addAll(got);
                     }
                 }
                 for (List<Read> chunk : chunks(mine, batchSize)) {
@@ -251,12 +279,22 @@ public class AttemptIngester {
                     inserted += st.inserted();
                     duplicates += st.duplicates();
                 }
-                // 2. what a dead consumer holds
+                // 2. what a dead consumer holds: looked for twice per claim-idle (an entry is claimed once it has been
+                // idle that long, so a takeover waits at most half as long again), not on every tick
                 List<Read> orphans = new ArrayList<>();
-                for (int i = 0; i < shards; i++) {
+                long now = System.nanoTime();
+                boolean claimPass = !claimedOnce || now - lastClaimPass >= claimIdle.toNanos() / 2;
+                boolean moreOrphans = false;
+                for (int i = 0; i < shards && claimPass; i++) {
                     if (mine((first + i) % shards)) {
-                        orphans.addAll(claim((first + i) % shards));
+                        List<Read> got = claim((first + i) % shards);
+                        moreOrphans |= got.size() >= config.ingest().batchSize();
+                        orphans.addAll(got);
                     }
+                }
+                if (claimPass && !moreOrphans) { // a full claim may have left more: the next tick claims again
+                    claimedOnce = true;
+                    lastClaimPass = now;
                 }
                 for (List<Read> chunk : chunks(orphans, batchSize)) {
                     AttemptArchive.Stored st = store(chunk);
@@ -286,9 +324,11 @@ public class AttemptIngester {
                     first = (first + 1) % shards;
                 }
                 flushAndAck();
+                mayHoldPending = morePending; // a full re-read may have left more: the next round reads on
                 recovered();
             } catch (SQLException | RuntimeException e) {
                 // what was stored but not acknowledged stays pending for this consumer: stored again next round
+                mayHoldPending = true;
                 forgetUnflushed();
                 grouped.clear(); // Redis may have restarted empty (NOGROUP): the groups are made again
                 failed(e);

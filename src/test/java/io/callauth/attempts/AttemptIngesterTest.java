@@ -283,6 +283,26 @@ class AttemptIngesterTest {
     }
 
     @Test
+    void aConsumerHoldingMoreThanABatchReadsItAllBackOverTheNextRounds() throws Exception {
+        // a round read 2,300 records of one shard (batch size 1000) and failed before storing them: they are pending
+        // for this consumer, which re-reads its own pending entries only while it may hold some
+        String app = "held-" + run;
+        String name = "holder-" + run;
+        append(app, "started", 2300, "vf_held_" + run);
+        for (int shard = 0; shard < log.shards(); shard++) {
+            redis.execute("XREADGROUP", "GROUP", AttemptIngester.GROUP, name, "COUNT", "5000", "STREAMS",
+                    AttemptLog.stream(shard), ">");
+        }
+        assertThat(pending()).isEqualTo(2300);
+        AttemptIngester.Consumer c = ingester.consumer(name, Duration.ofHours(1));
+        for (int i = 0; i < 5 && pending() > 0; i++) {
+            assertThat(c.run().failed()).isFalse();
+        }
+        assertThat(archived(app)).isEqualTo(2300);
+        assertThat(pending()).isZero();
+    }
+
+    @Test
     void theStreamKeepsWhatTheExpirySweepStillNeeds() {
         // the records of one verification: one shard
         String verification = "vf_hold_" + run;
