@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need), at most once
  *   a second.</li>
  * </ol>
- * The tick is short (250 ms) so that each round's work is small: on a busy replica the rounds' bursts share the core
- * with the request path, and a one-second tick made each burst four times as long (the check's p99 doubled).
+ * The tick is short (250 ms) so that each round's work is small: on a busy replica the rounds' bursts share the cores
+ * with the request path (with the ingester off, the check's p99 at half its peak rate was about half as long).
  * A batch is one transaction ({@link AttemptArchive#store}) and is acknowledged only after its commit; the stream id
  * (qualified by its shard past shard 0) is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
  * the second time. None lost, none twice. Blocking work on the scheduler's worker thread, never the event loop.
