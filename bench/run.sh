@@ -138,9 +138,11 @@ print('redis commands per request (inside scripts included): %.1f; ' % (sum(d.va
       + ', '.join('%s %.2f' % (k, v / n) for k, v in sorted(d.items(), key=lambda x: -x[1])[:8]))"
 }
 # waits (60 s at most) until the work a start phase leaves behind is done: no call left to track (every shard's due
-# set empty) and nothing left to archive, so that the next phase measures its own requests only
+# set empty), nothing left to archive, and the JIT's compiler threads quiet (at most 5 % of a core over a second: the
+# compilations the start phase queued would otherwise run in the next phase), so that the next phase measures its own
+# requests only
 settle() {
-  local t0=$SECONDS due backlog
+  local t0=$SECONDS due backlog j0 j1 jit=0
   while [ $((SECONDS - t0)) -lt 60 ]; do
     due=0
     for k in $(redis-cli -p "$REDIS_PORT" --scan --pattern 'ca:{calls*}:due' 2>/dev/null); do
@@ -148,10 +150,10 @@ settle() {
     done
     backlog=$(curl -s "http://127.0.0.1:$MGMT_PORT/q/metrics" | awk '/^callauth_attempts_backlog /{print int($2)}')
     [ "$INGEST" = off ] && backlog=0 # nobody archives: the records wait in the stream
-    [ "$due" = 0 ] && [ "${backlog:-0}" = 0 ] && break
-    sleep 1
+    j0=$(threads | cut -d' ' -f2); sleep 1; j1=$(threads | cut -d' ' -f2); jit=$((j1 - j0))
+    [ "$due" = 0 ] && [ "${backlog:-0}" = 0 ] && [ $((jit * 100 / TCK)) -le 5 ] && break
   done
-  echo "settled in $((SECONDS - t0)) s (calls still tracked: $due, records not archived: ${backlog:-?})" | tee -a "$OUT/summary.txt"
+  echo "settled in $((SECONDS - t0)) s (calls still tracked: $due, records not archived: ${backlog:-?}, JIT compiler CPU in the last second: $((jit * 1000 / TCK)) ms)" | tee -a "$OUT/summary.txt"
 }
 # one phase: $1 = name, $2 = wrk script
 phase() {
