@@ -27,11 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>claims entries that another consumer has held longer than {@code claim-idle} (a replica that died; looked
  *   for twice per claim-idle, and on every tick while a claim comes back full),</li>
  *   <li>reads new entries in batches until the stream is drained or the tick's time is used,</li>
- *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need), at most once
- *   a second.</li>
+ *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need).</li>
  * </ol>
- * The tick is short (250 ms) so that each round's work is small: on a busy replica the rounds' bursts share the cores
- * with the request path (with the ingester off, the check's p99 at half its peak rate was about half as long).
+ * The re-read and the claims run when they can find something, not on every tick: on a busy replica each round's
+ * burst shares the cores with the request path.
  * A batch is one transaction ({@link AttemptArchive#store}) and is acknowledged only after its commit; the stream id
  * (qualified by its shard past shard 0) is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
  * the second time. None lost, none twice. Blocking work on the scheduler's worker thread, never the event loop.
@@ -46,9 +45,6 @@ public class AttemptIngester {
     /** batches committed without waiting for the disk between two flushes (and acknowledgements) */
     static final int FLUSH_EVERY = 4;
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
-    private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
-    /** System.nanoTime() of the last scheduled trim */
-    private volatile long lastTrim = System.nanoTime() - TRIM_EVERY.toNanos();
 
     private final RedisDataSource redis;
     private final AttemptArchive archive;
@@ -117,11 +113,6 @@ public class AttemptIngester {
      * Their figures are summed; failed when any failed (its entries stay pending for it and are retried next time).
      */
     public Run runOwn() {
-        return runOwn(true);
-    }
-
-    /** {@link #runOwn()}; the trim (and the backlog figures it measures) only when {@code trim} */
-    Run runOwn(boolean trim) {
         List<Run> runs = new ArrayList<>();
         if (workers == null) {
             runs.add(own.get(0).run(false));
@@ -143,7 +134,7 @@ public class AttemptIngester {
             }
         }
         boolean failed = runs.stream().anyMatch(Run::failed);
-        if (!failed && trim) {
+        if (!failed) {
             trim();
         }
         return new Run(runs.stream().mapToInt(Run::read).sum(), runs.stream().mapToInt(Run::inserted).sum(),
@@ -162,7 +153,7 @@ public class AttemptIngester {
         return new Consumer(name, claimIdle, 0, 1);
     }
 
-    @Scheduled(every = "${callauth.attempts.ingest.tick:0.25S}", delayed = "2s",
+    @Scheduled(every = "${callauth.attempts.ingest.tick:1S}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
@@ -170,12 +161,7 @@ public class AttemptIngester {
             return;
         }
         try {
-            // the trim and its figures (about six commands per shard) at most once a second, however short the tick
-            long now = System.nanoTime();
-            boolean trim = now - lastTrim >= TRIM_EVERY.toNanos();
-            if (!runOwn(trim).failed() && trim) {
-                lastTrim = now;
-            }
+            runOwn();
             if (clock.millis() >= nextMaintenance) {
                 archive.createAhead();
                 archive.enforceRetention();

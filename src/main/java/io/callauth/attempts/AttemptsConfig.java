@@ -35,7 +35,7 @@ public interface AttemptsConfig {
         boolean enabled();
 
         /** how often each replica's ingester looks for new records (it drains the backlog on each tick) */
-        @WithDefault("0.25S")
+        @WithDefault("1S")
         Duration tick();
 
         /** records read from the stream and written to PostgreSQL in one transaction */
