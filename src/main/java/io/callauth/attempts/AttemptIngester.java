@@ -274,7 +274,7 @@ public class AttemptIngester {
                 for (int i = 0; i < shards && claimPass; i++) {
                     if (mine((first + i) % shards)) {
                         List<Read> got = claim((first + i) % shards);
-                        moreOrphans |= got.size() >= config.ingest().batchSize();
+                        moreOrphans |= got.size() >= batchSize;
                         orphans.addAll(got);
                     }
                 }

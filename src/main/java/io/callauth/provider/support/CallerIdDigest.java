@@ -1,5 +1,6 @@
 package io.callauth.provider.support;
 
+import io.callauth.common.HmacSha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -17,10 +18,10 @@ import java.util.Optional;
 public class CallerIdDigest {
 
     static final String PREFIX = "hmac:";
-    private final io.callauth.common.HmacSha256 hmac;
+    private final HmacSha256 hmac;
 
     public CallerIdDigest(@ConfigProperty(name = "callauth.code-secret") Optional<String> secret) {
-        this.hmac = io.callauth.common.HmacSha256.fromSecret(secret);
+        this.hmac = HmacSha256.fromSecret(secret);
     }
 
     /** the digest of a calling number (any format: its last 10 digits count) */
