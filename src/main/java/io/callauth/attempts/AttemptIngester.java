@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
@@ -16,6 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +39,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * burst shares the cores with the request path.
  * A batch is one transaction ({@link AttemptArchive#store}) and is acknowledged only after its commit; the stream id
  * (qualified by its shard past shard 0) is the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing
- * the second time. None lost, none twice. Blocking work on the scheduler's worker thread, never the event loop.
+ * the second time. None lost, none twice. Blocking work on threads of its own, never the event loop.
+ * <p>
+ * Rounds follow each other {@code tick} apart (from the end of one to the start of the next, so never two at once),
+ * on a thread of the ingester's own rather than Quarkus' scheduler, whose floor is one second: short rounds keep each
+ * round's burst small (a second's records read, parsed, written and acknowledged at once is a pause the requests
+ * sharing the core feel). The loop runs where scheduled jobs run ({@code quarkus.scheduler.enabled}, off in the tests,
+ * which drive rounds themselves) and the ingester is enabled.
  */
 @ApplicationScoped
 public class AttemptIngester {
@@ -45,6 +57,8 @@ public class AttemptIngester {
     /** batches committed without waiting for the disk between two flushes (and acknowledgements) */
     static final int FLUSH_EVERY = 4;
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
+    /** the first round, after the start (the replica serves first) */
+    private static final Duration LOOP_DELAY = Duration.ofSeconds(2);
 
     private final RedisDataSource redis;
     private final AttemptArchive archive;
@@ -56,6 +70,8 @@ public class AttemptIngester {
      * records (one shard) are archived in order by one of them, while the workers' transactions run side by side */
     private final List<Consumer> own;
     private final java.util.concurrent.ExecutorService workers;
+    private final boolean loopEnabled;
+    private volatile ScheduledExecutorService loop;
     private final Counter archived;
     private final Counter failures;
     private final Counter tooOld;
@@ -68,8 +84,10 @@ public class AttemptIngester {
     private volatile long nextMaintenance;
 
     public AttemptIngester(RedisDataSource redis, AttemptArchive archive, AttemptLog log, AttemptsConfig config,
-                           Clock clock, Instance<StreamHold> holds, MeterRegistry registry) {
+                           Clock clock, Instance<StreamHold> holds, MeterRegistry registry,
+                           @ConfigProperty(name = "quarkus.scheduler.enabled", defaultValue = "true") boolean jobs) {
         this.redis = redis;
+        this.loopEnabled = jobs && config.ingest().enabled();
         this.archive = archive;
         this.log = log;
         this.config = config;
@@ -153,9 +171,29 @@ public class AttemptIngester {
         return new Consumer(name, claimIdle, 0, 1);
     }
 
-    @Scheduled(every = "${callauth.attempts.ingest.tick:1S}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void startLoop(@Observes StartupEvent event) {
+        if (!loopEnabled) {
+            return;
+        }
+        ScheduledExecutorService l = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "attempt-ingest-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, config.ingest().tick().toMillis());
+        l.scheduleWithFixedDelay(this::tick, LOOP_DELAY.toMillis(), every, TimeUnit.MILLISECONDS);
+        loop = l;
+    }
+
+    void stopLoop(@Observes ShutdownEvent event) {
+        ScheduledExecutorService l = loop;
+        if (l != null) {
+            l.shutdownNow();
+            loop = null;
+        }
+    }
+
+    /** one round of this replica's consumers, and the archive's upkeep when it is due; never throws */
     void tick() {
         if (!config.ingest().enabled()) {
             return;
@@ -169,6 +207,9 @@ public class AttemptIngester {
             }
         } catch (RuntimeException | SQLException e) {
             failed(e);
+        } catch (Error e) {
+            // a scheduled executor runs nothing more after a task that threw: log it and go on with the next round
+            LOG.errorf(e, "attempt ingester round failed");
         }
     }
 

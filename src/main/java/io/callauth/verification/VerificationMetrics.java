@@ -4,7 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** callauth_verifications_{started,approved,failed,expired}_total and callauth_checks_total{result}. */
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * callauth_verifications_{started,approved,failed,expired}_total and callauth_checks_total{result}; a check's counter
+ * is looked up once per result and kept (every check counts one).
+ */
 @ApplicationScoped
 public class VerificationMetrics {
 
@@ -13,6 +19,7 @@ public class VerificationMetrics {
     private final Counter approved;
     private final Counter failed;
     private final Counter expired;
+    private final Map<String, Counter> checks = new ConcurrentHashMap<>();
 
     public VerificationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -41,7 +48,7 @@ public class VerificationMetrics {
 
     /** result: valid, invalid, or the state that refused the check */
     void check(String result) {
-        registry.counter("callauth.checks", "result", result).increment();
+        checks.computeIfAbsent(result, r -> registry.counter("callauth.checks", "result", r)).increment();
     }
 
     void refused(String rule) {
