@@ -59,6 +59,8 @@ public class AttemptIngester {
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
     /** the first round, after the start (the replica serves first) */
     private static final Duration LOOP_DELAY = Duration.ofSeconds(2);
+    /** how often the loop's rounds end with the trim */
+    private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
 
     private final RedisDataSource redis;
     private final AttemptArchive archive;
@@ -72,6 +74,8 @@ public class AttemptIngester {
     private final java.util.concurrent.ExecutorService workers;
     private final boolean loopEnabled;
     private volatile ScheduledExecutorService loop;
+    /** System.nanoTime() of the loop's last trim (only the loop's thread reads and writes it) */
+    private long lastTrim = System.nanoTime() - TRIM_EVERY.toNanos();
     private final Counter archived;
     private final Counter failures;
     private final Counter tooOld;
@@ -131,6 +135,11 @@ public class AttemptIngester {
      * Their figures are summed; failed when any failed (its entries stay pending for it and are retried next time).
      */
     public Run runOwn() {
+        return runOwn(true);
+    }
+
+    /** {@code trimAfter}: whether the round ends with the trim (and the backlog measured with it) */
+    private Run runOwn(boolean trimAfter) {
         List<Run> runs = new ArrayList<>();
         if (workers == null) {
             runs.add(own.get(0).run(false));
@@ -152,7 +161,7 @@ public class AttemptIngester {
             }
         }
         boolean failed = runs.stream().anyMatch(Run::failed);
-        if (!failed) {
+        if (!failed && trimAfter) {
             trim();
         }
         return new Run(runs.stream().mapToInt(Run::read).sum(), runs.stream().mapToInt(Run::inserted).sum(),
@@ -199,7 +208,14 @@ public class AttemptIngester {
             return;
         }
         try {
-            runOwn();
+            // the trim and the backlog figures cost a few round trips per shard: once a second is enough for both,
+            // whatever the rounds' pace
+            long now = System.nanoTime();
+            boolean trimNow = now - lastTrim >= TRIM_EVERY.toNanos();
+            Run r = runOwn(trimNow);
+            if (trimNow && !r.failed()) {
+                lastTrim = now;
+            }
             if (clock.millis() >= nextMaintenance) {
                 archive.createAhead();
                 archive.enforceRetention();
