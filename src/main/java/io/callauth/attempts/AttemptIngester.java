@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>claims entries that another consumer has held longer than {@code claim-idle} (a replica that died; looked
  *   for twice per claim-idle, and on every tick while a claim comes back full),</li>
  *   <li>reads new entries in batches until the stream is drained or the tick's time is used,</li>
- *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need).</li>
+ *   <li>trims the stream behind what every consumer acknowledged (and the other readers still need), once a second.</li>
  * </ol>
  * The re-read and the claims run when they can find something, not on every tick: on a busy replica each round's
  * burst shares the cores with the request path.
