@@ -202,11 +202,9 @@ public class AttemptIngester {
         }
     }
 
-    /** one round of this replica's consumers, and the archive's upkeep when it is due; never throws */
+    /** one round of this replica's consumers, and the archive's upkeep when it is due; never throws (the loop runs
+     * only when the ingester is enabled) */
     void tick() {
-        if (!config.ingest().enabled()) {
-            return;
-        }
         try {
             // the trim and the backlog figures cost a few round trips per shard: once a second is enough for both,
             // whatever the rounds' pace
