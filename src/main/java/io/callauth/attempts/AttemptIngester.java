@@ -104,11 +104,7 @@ public class AttemptIngester {
             consumers.add(new Consumer(n == 1 ? base : base + "-w" + k, config.ingest().claimIdle(), k, n));
         }
         this.own = List.copyOf(consumers);
-        this.workers = n == 1 ? null : java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "attempt-ingester");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = n == 1 ? null : Executors.newFixedThreadPool(n, daemon("attempt-ingester"));
         this.archived = Counter.builder("callauth.attempts.archived")
                 .description("attempt records written to the PostgreSQL archive").register(registry);
         this.failures = Counter.builder("callauth.attempts.ingest.failures")
@@ -123,6 +119,15 @@ public class AttemptIngester {
                 .description("age of the oldest record not yet archived in PostgreSQL").register(registry);
         Gauge.builder("callauth.attempts.buffered", buffered, AtomicLong::get)
                 .description("entries in the attempt stream (bounded by callauth.attempts.buffer-max)").register(registry);
+    }
+
+    /** the ingester's threads: named, and never keeping the JVM up */
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static String consumerName() {
@@ -184,11 +189,7 @@ public class AttemptIngester {
         if (!loopEnabled) {
             return;
         }
-        ScheduledExecutorService l = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "attempt-ingest-loop");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService l = Executors.newSingleThreadScheduledExecutor(daemon("attempt-ingest-loop"));
         long every = Math.max(1, config.ingest().tick().toMillis());
         l.scheduleWithFixedDelay(this::tick, LOOP_DELAY.toMillis(), every, TimeUnit.MILLISECONDS);
         loop = l;
