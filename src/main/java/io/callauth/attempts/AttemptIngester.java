@@ -3,6 +3,7 @@ package io.callauth.attempts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
@@ -61,7 +62,7 @@ public class AttemptIngester {
     /** how often the loop's rounds end with the trim */
     private static final Duration TRIM_EVERY = Duration.ofSeconds(1);
 
-    private final IngestRedis redis;
+    private final RedisDataSource redis;
     private final AttemptArchive archive;
     private final AttemptLog log;
     private final AttemptsConfig config;
@@ -86,7 +87,7 @@ public class AttemptIngester {
     private volatile boolean bufferAlert;
     private volatile long nextMaintenance;
 
-    AttemptIngester(IngestRedis redis, AttemptArchive archive, AttemptLog log, AttemptsConfig config,
+    public AttemptIngester(RedisDataSource redis, AttemptArchive archive, AttemptLog log, AttemptsConfig config,
                            Clock clock, Instance<StreamHold> holds, MeterRegistry registry,
                            @ConfigProperty(name = "quarkus.scheduler.enabled", defaultValue = "true") boolean jobs) {
         this.redis = redis;

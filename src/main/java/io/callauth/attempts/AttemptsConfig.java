@@ -41,13 +41,6 @@ public interface AttemptsConfig {
         @WithDefault("250ms")
         Duration tick();
 
-        /**
-         * whether the ingester talks to Redis over a client of its own, on an I/O thread of its own (its large replies
-         * are then never parsed on the event loop that serves requests); false: over the application's shared client
-         */
-        @WithDefault("true")
-        boolean ownIoThread();
-
         /** records read from the stream and written to PostgreSQL in one transaction */
         @WithDefault("1000")
         int batchSize();

@@ -54,8 +54,6 @@ class AttemptIngesterTest {
     RedisDataSource redis;
     @Inject
     MutableClock clock;
-    @Inject
-    io.vertx.core.Vertx vertx;
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
 
@@ -210,41 +208,6 @@ class AttemptIngesterTest {
         assertThat(s.duplicates()).isEqualTo(again.size());
         assertThat(archived(app)).isEqualTo(3000);
         assertThat(rolledUpStarts(app)).isEqualTo(3000);
-    }
-
-    /**
-     * The ingester's Redis replies (large ones) are parsed on an I/O thread of its own, not on the event loops that
-     * serve requests: it reads, archives and acknowledges while every one of the application's event loops is held.
-     * Through the shared client (own-io-thread=false) its commands would wait for the loops. (The trim, once a second,
-     * asks the expiry sweep what it still needs over the shared client: a small reply.)
-     */
-    @Test
-    void archivesWhileEveryEventLoopOfTheApplicationIsHeld() throws Exception {
-        String app = "busy-" + run;
-        append(app, "started", 50);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        ExecutorService one = Executors.newSingleThreadExecutor();
-        try {
-            for (io.netty.util.concurrent.EventExecutor loop : vertx.nettyEventLoopGroup()) {
-                java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-                loop.execute(() -> {
-                    held.countDown();
-                    try {
-                        release.await(15, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            }
-            Future<AttemptIngester.Run> round = one.submit(() -> ingester.consumer("busy", Duration.ZERO).run(false));
-            AttemptIngester.Run r = round.get(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(r.failed()).isFalse();
-            assertThat(archived(app)).isEqualTo(50);
-        } finally {
-            release.countDown();
-            one.shutdown();
-        }
     }
 
     @Test
