@@ -1,6 +1,7 @@
 package io.callauth.ratelimit;
 
 import io.callauth.common.Ids;
+import io.callauth.common.LuaScript;
 import io.callauth.verification.VerificationObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -27,6 +28,12 @@ public class ConversionMonitor implements VerificationObserver {
 
     private static final Logger LOG = Logger.getLogger(ConversionMonitor.class);
     private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final LuaScript COUNT = LuaScript.fromResource("count-with-ttl");
+    private static final LuaScript SEEN = LuaScript.fromResource("set-add-with-ttl");
+    /** an hour's counts are kept for the baseline of the next 24 hours, and a little longer */
+    private static final String COUNTS_TTL = Long.toString(Duration.ofHours(26).toMillis());
+    /** the hour's set of keys seen is read by the evaluations of that hour */
+    private static final String SEEN_TTL = Long.toString(Duration.ofHours(2).toMillis());
 
     private final ReactiveRedisDataSource redis;
     private final Clock clock;
@@ -56,27 +63,29 @@ public class ConversionMonitor implements VerificationObserver {
         return count("approved", region, prefix);
     }
 
+    /**
+     * One hour's counts of a country and of a prefix: each key is counted by one script (the increment and its time
+     * to live in one round trip), the hour's set of keys seen likewise, and all of them are sent at once (they live
+     * in different slots on a Redis Cluster, so they are separate calls, not one script).
+     */
     private Uni<Void> count(String field, String region, String prefix) {
         long hour = clock.millis() / HOUR;
-        Uni<Void> u = Uni.createFrom().voidItem();
+        List<Uni<Response>> calls = new ArrayList<>(4);
         if (region != null) {
-            u = u.chain(() -> bump("country", region, hour, field));
+            bump(calls, "country", region, hour, field);
         }
         if (prefix != null) {
-            u = u.chain(() -> bump("prefix", prefix, hour, field));
+            bump(calls, "prefix", prefix, hour, field);
         }
-        return u;
+        return calls.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(calls).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> bump(String scope, String key, long hour, String field) {
-        String k = "ca:conv:{" + scope + ":" + key + "}:" + hour;
-        String seen = "ca:conv:" + scope + ":" + hour;
-        return redis.execute("HINCRBY", k, field, "1")
-                .chain(() -> redis.execute("PEXPIRE", k, Long.toString(Duration.ofHours(26).toMillis())))
-                .chain(() -> field.equals("started") ? redis.execute("SADD", seen, key)
-                        .chain(() -> redis.execute("PEXPIRE", seen, Long.toString(Duration.ofHours(2).toMillis())))
-                        : Uni.createFrom().nullItem())
-                .replaceWithVoid();
+    private void bump(List<Uni<Response>> calls, String scope, String key, long hour, String field) {
+        calls.add(COUNT.call(redis, List.of("ca:conv:{" + scope + ":" + key + "}:" + hour), List.of(field, COUNTS_TTL)));
+        if (field.equals("started")) {
+            calls.add(SEEN.call(redis, List.of("ca:conv:" + scope + ":" + hour), List.of(key, SEEN_TTL)));
+        }
     }
 
     @Scheduled(every = "${callauth.toll-fraud.evaluate-every:5m}", delayed = "30s",

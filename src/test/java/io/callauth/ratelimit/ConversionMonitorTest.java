@@ -19,6 +19,8 @@ class ConversionMonitorTest {
     ConversionMonitor monitor;
     @Inject
     MutableClock clock;
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     @AfterEach
     void reset() {
@@ -51,6 +53,22 @@ class ConversionMonitorTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("prefix", "79990001"),
                         org.assertj.core.groups.Tuple.tuple("country", "ZZ"))
                 .doesNotContain(org.assertj.core.groups.Tuple.tuple("prefix", "79990002"));
+    }
+
+    /** the counts of an hour outlive the baseline's 24 hours, the hour's set of keys its evaluations; neither forever */
+    @Test
+    void theCountsAndTheSetOfKeysSeenExpire() {
+        clock.advance(Duration.ofDays(50));
+        traffic("ZX", "79970001", 2, 1);
+        long hour = clock.millis() / Duration.ofHours(1).toMillis();
+        String counts = "ca:conv:{prefix:79970001}:" + hour;
+        assertThat(redis.hash(String.class).hget(counts, "started")).isEqualTo("2");
+        assertThat(redis.hash(String.class).hget(counts, "approved")).isEqualTo("1");
+        assertThat(redis.key().pttl(counts)).isBetween(Duration.ofHours(25).toMillis(), Duration.ofHours(26).toMillis());
+        assertThat(redis.hash(String.class).hget("ca:conv:{country:ZX}:" + hour, "started")).isEqualTo("2");
+        String seen = "ca:conv:prefix:" + hour;
+        assertThat(redis.set(String.class).sismember(seen, "79970001")).isTrue();
+        assertThat(redis.key().pttl(seen)).isBetween(Duration.ofHours(1).toMillis(), Duration.ofHours(2).toMillis());
     }
 
     @Test
