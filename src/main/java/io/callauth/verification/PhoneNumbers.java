@@ -34,11 +34,16 @@ public class PhoneNumbers {
                     "phone must be an optional + followed by digits, spaces and ( ) - . only");
         }
         Phonenumber.PhoneNumber parsed = parse(s);
-        if (parsed == null || !UTIL.isValidNumber(parsed)) {
+        // valid = a region of its calling code claims it and one of that region's number patterns matches it, which
+        // is what isValidNumber computes; asked once here, with the region and the type the answer needs anyway
+        String region = parsed == null ? null : UTIL.getRegionCodeForNumber(parsed);
+        PhoneNumberUtil.PhoneNumberType type = region == null ? PhoneNumberUtil.PhoneNumberType.UNKNOWN
+                : UTIL.getNumberType(parsed);
+        if (type == PhoneNumberUtil.PhoneNumberType.UNKNOWN) {
             throw new ApiProblem(400, "invalid_phone", "not a valid phone number");
         }
         String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
-        return new Phone(e164, UTIL.getRegionCodeForNumber(parsed), parsed.getCountryCode(), UTIL.getNumberType(parsed));
+        return new Phone(e164, region, parsed.getCountryCode(), type);
     }
 
     private Phonenumber.PhoneNumber parse(String s) {
