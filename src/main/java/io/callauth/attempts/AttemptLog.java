@@ -76,7 +76,7 @@ public class AttemptLog {
             args.add(k);
             args.add(v);
         });
-        return redis.execute("XADD", args.toArray(String[]::new))
+        return redis.execute(io.vertx.redis.client.Command.XADD, args.toArray(String[]::new))
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(t -> {
                     LOG.warnf("attempt log append failed (%s): %s", record.type(), t.toString());

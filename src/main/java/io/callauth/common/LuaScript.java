@@ -1,6 +1,7 @@
 package io.callauth.common;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.vertx.redis.client.Command;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -77,11 +78,11 @@ public final class LuaScript {
         cmd.addAll(keys);
         cmd.addAll(args);
         String[] argv = cmd.toArray(String[]::new);
-        return redis.execute("EVALSHA", argv)
+        return redis.execute(Command.EVALSHA, argv)
                 .onFailure(LuaScript::isNoScript).recoverWithUni(() -> {
                     String[] eval = argv.clone();
                     eval[0] = source;
-                    return redis.execute("EVAL", eval);
+                    return redis.execute(Command.EVAL, eval);
                 });
     }
 
