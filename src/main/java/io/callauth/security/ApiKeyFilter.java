@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,17 +48,34 @@ public class ApiKeyFilter {
     }
 
     /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
-    private static final java.util.regex.Pattern FRAUD_PATHS =
-            java.util.regex.Pattern.compile("/v1/(attempts|rules|calls)(/.*)?|/v1/verifications/[^/]+/calls/?");
+    private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
 
+    /**
+     * The role a path needs: FRAUD for {@code /v1/attempts}, {@code /v1/rules}, {@code /v1/calls} (and anything under
+     * them) and {@code /v1/verifications/<id>/calls}; VERIFY for the rest of {@code /v1/}; none elsewhere. Plain string
+     * tests, not a regular expression: this runs on every request.
+     */
     static Role requiredRole(String path) {
-        if (FRAUD_PATHS.matcher(path).matches()) {
-            return Role.FRAUD;
+        if (!path.startsWith("/v1/")) {
+            return null;
         }
-        if (path.startsWith("/v1/")) {
-            return Role.VERIFY;
+        return fraudPath(path.substring(4)) ? Role.FRAUD : Role.VERIFY;
+    }
+
+    private static boolean fraudPath(String rest) {
+        for (String root : FRAUD_ROOTS) {
+            if (rest.startsWith(root) && (rest.length() == root.length() || rest.charAt(root.length()) == '/')) {
+                return true;
+            }
         }
-        return null;
+        if (rest.startsWith("verifications/")) {
+            int slash = rest.indexOf('/', "verifications/".length());
+            if (slash > "verifications/".length()) {
+                String tail = rest.substring(slash);
+                return tail.equals("/calls") || tail.equals("/calls/");
+            }
+        }
+        return false;
     }
 
     private static Response problem(ApiProblem p, boolean challenge) {

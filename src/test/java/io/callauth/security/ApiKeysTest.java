@@ -47,5 +47,30 @@ class ApiKeysTest {
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/check")).isEqualTo(Role.VERIFY);
         assertThat(ApiKeyFilter.requiredRole("/v1/attemptsx")).isEqualTo(Role.VERIFY);
         assertThat(ApiKeyFilter.requiredRole("/q/health")).isNull();
+        assertThat(ApiKeyFilter.requiredRole("/v1/calls")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls/")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications//calls")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/callsx")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls/x")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/rulesx/1")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1")).isNull();
+    }
+
+    /** the path test is the rule it replaced, a regular expression, over every path of the API and near misses */
+    @Test
+    void rolesByPathAgreeWithTheRuleAsARegularExpression() {
+        java.util.regex.Pattern fraud =
+                java.util.regex.Pattern.compile("/v1/(attempts|rules|calls)(/.*)?|/v1/verifications/[^/]+/calls/?");
+        String[] roots = {"", "/", "/v1", "/v1/", "/v2/", "/q/", "/v1/verifications", "/v1/verifications/",
+                "/v1/verifications/vf_1", "/v1/verifications/vf_1/", "/v1/verifications//"};
+        String[] tails = {"", "/", "attempts", "rules", "calls", "attempts/x", "rules/r_1", "calls/c/recording",
+                "attemptsx", "callsy", "check", "calls/", "calls/x", "calls//", "export.csv", "x/calls"};
+        for (String r : roots) {
+            for (String t : tails) {
+                String path = r + t;
+                Role expected = fraud.matcher(path).matches() ? Role.FRAUD : path.startsWith("/v1/") ? Role.VERIFY : null;
+                assertThat(ApiKeyFilter.requiredRole(path)).as(path).isEqualTo(expected);
+            }
+        }
     }
 }
