@@ -1,9 +1,9 @@
 package io.callauth.common;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.vertx.redis.client.Command;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
 
 import java.io.IOException;
 import java.io.InputStream;

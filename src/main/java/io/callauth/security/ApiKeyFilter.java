@@ -49,6 +49,7 @@ public class ApiKeyFilter {
 
     /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
     private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
+    private static final String VERIFICATIONS = "verifications/";
 
     /**
      * The role a path needs: FRAUD for {@code /v1/attempts}, {@code /v1/rules}, {@code /v1/calls} (and anything under
@@ -68,9 +69,9 @@ public class ApiKeyFilter {
                 return true;
             }
         }
-        if (rest.startsWith("verifications/")) {
-            int slash = rest.indexOf('/', "verifications/".length());
-            if (slash > "verifications/".length()) {
+        if (rest.startsWith(VERIFICATIONS)) {
+            int slash = rest.indexOf('/', VERIFICATIONS.length());
+            if (slash > VERIFICATIONS.length()) {
                 String tail = rest.substring(slash);
                 return tail.equals("/calls") || tail.equals("/calls/");
             }
