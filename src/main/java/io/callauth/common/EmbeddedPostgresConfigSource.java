@@ -42,6 +42,8 @@ public class EmbeddedPostgresConfigSource extends EmbeddedServerConfigSource {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start an embedded PostgreSQL", e);
             }
+            // the one owner of the server's end: zonky's own hook is off (see start()), because two hooks run at
+            // once, and one deleting the data directory while the other stops the server left it running
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop();
                 deleteQuietly(dataDir);
@@ -56,6 +58,12 @@ public class EmbeddedPostgresConfigSource extends EmbeddedServerConfigSource {
     public static synchronized int port() {
         ensureStarted();
         return port;
+    }
+
+    /** the data directory of the started server (deleted when the JVM ends) */
+    static synchronized Path dataDirectory() {
+        ensureStarted();
+        return dataDir;
     }
 
     /** Stops the server, keeping its data: {@link #restart()} brings it back with everything it had. */
@@ -88,6 +96,8 @@ public class EmbeddedPostgresConfigSource extends EmbeddedServerConfigSource {
                 .setDataDirectory(dataDir)
                 // never cleaned by zonky (it would delete the data on stop); an empty directory gets an initdb
                 .setCleanDataDirectory(false)
+                // stopped once, by this class's shutdown hook (stop, then delete the data), never by zonky's as well
+                .setRegisterShutdownHook(false)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "200")
                 // a test and dev database: durability across a power cut is not worth its fsyncs

@@ -14,8 +14,10 @@ import java.net.URI;
  * The console's own gate. Every {@code /console} route except the sign-in page needs a session (a cookie whose
  * session exists in Redis); without one the browser is sent to the sign-in page (htmx requests through
  * {@code HX-Redirect}). The API key filter leaves {@code /console} alone: its rules cover {@code /v1} only.
- * Console answers carry a strict Content-Security-Policy, no caching and no referrer (phone numbers travel in
- * query strings the analyst typed or clicked, and must not leak into another site's logs).
+ * Console answers carry a strict Content-Security-Policy, no caching, and a referrer for the console's own pages
+ * only ({@code same-origin}): phone numbers travel in query strings the analyst typed or clicked and must not leak
+ * into another site's logs, while the console's own form posts keep their real {@code Origin} ({@code no-referrer}
+ * makes a browser send {@code Origin: null}, which dev mode's CORS filter refuses with a bare 403).
  */
 public class ConsoleFilter {
 
@@ -71,7 +73,7 @@ public class ConsoleFilter {
         var h = res.getHeaders();
         h.putSingle("Content-Security-Policy", CSP);
         h.putSingle("X-Content-Type-Options", "nosniff");
-        h.putSingle("Referrer-Policy", "no-referrer");
+        h.putSingle("Referrer-Policy", "same-origin");
         h.putSingle("X-Frame-Options", "DENY");
         // the server's time for this page, rendering included (the browser's dev tools show it under Timing)
         if (req.getProperty(STARTED) instanceof Long started) {

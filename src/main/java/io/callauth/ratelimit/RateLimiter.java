@@ -36,6 +36,9 @@ public class RateLimiter {
         this.idleGrace = idleGrace;
     }
 
+    /** a SCAN pattern of every limit's counters */
+    public static final String KEYS = "ca:rl:*";
+
     public static String key(String rule, String subject) {
         return "ca:rl:" + rule + ":{" + subject + "}";
     }

@@ -110,9 +110,18 @@ class ConsoleBrowserTest {
         assertThat(page.textContent("#sign-in-error")).contains("no fraud role");
         assertThat(context.cookies()).noneMatch(c -> c.name.equals(ConsoleFilter.COOKIE));
 
+        // the form post carries the console's real origin, which dev mode's CORS filter demands (DevModeOrigins
+        // applies its rule here: an `Origin: null` post would be refused 403)
+        List<String> origins = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onRequest(r -> {
+            if (r.method().equals("POST") && r.url().endsWith("/console/sign-in")) {
+                origins.add(String.valueOf(r.headerValue("origin")));
+            }
+        });
         page.fill("#key", Api.FRAUD_KEY);
         page.click("button[type=submit]");
         page.waitForURL("**/console");
+        assertThat(origins).isNotEmpty().allMatch(DevModeOrigins::isLocal);
         var cookie = context.cookies().stream().filter(c -> c.name.equals(ConsoleFilter.COOKIE)).findFirst()
                 .orElseThrow();
         assertThat(cookie.httpOnly).isTrue();

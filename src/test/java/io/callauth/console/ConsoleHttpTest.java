@@ -87,7 +87,7 @@ class ConsoleHttpTest {
         ConsoleHttp.anonymous().cookie(ConsoleFilter.COOKIE, id).get("/console").then().statusCode(200)
                 .body(containsString("Overview")).body(containsString("fraud"))
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
-                .header("Referrer-Policy", "no-referrer").header("Cache-Control", "no-store")
+                .header("Referrer-Policy", "same-origin").header("Cache-Control", "no-store")
                 .header("X-Frame-Options", "DENY");
     }
 
