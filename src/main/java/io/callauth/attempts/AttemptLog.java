@@ -116,7 +116,8 @@ public class AttemptLog {
         return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
-    static List<Entry> entries(Response r) {
+    /** the entries of an XRANGE, XREADGROUP or XAUTOCLAIM reply (nil entries, trimmed while pending, skipped) */
+    public static List<Entry> entries(Response r) {
         List<Entry> out = new ArrayList<>();
         if (r == null) {
             return out;

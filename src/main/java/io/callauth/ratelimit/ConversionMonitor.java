@@ -1,5 +1,6 @@
 package io.callauth.ratelimit;
 
+import io.callauth.background.ReplicaRoles;
 import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
 import io.callauth.verification.VerificationObserver;
@@ -89,7 +90,7 @@ public class ConversionMonitor implements VerificationObserver {
     }
 
     @Scheduled(every = "${callauth.toll-fraud.evaluate-every:5m}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ReplicaRoles.NotAWorker.class)
     Uni<Void> scheduled() {
         long period = clock.millis() / Duration.ofMinutes(5).toMillis();
         return redis.execute("SET", "ca:conv:lock:" + period, Ids.random("", 4), "NX", "PX", "600000")

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.background.ReplicaRoles;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.StreamHold;
@@ -69,7 +70,7 @@ public class ExpiryReaper implements StreamHold {
     }
 
     @Scheduled(every = "${callauth.verification.expiry-sweep:30S}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ReplicaRoles.NotAWorker.class)
     Uni<Void> tick() {
         return sweep().replaceWithVoid().onFailure().recoverWithItem(t -> {
             LOG.warnf("expiry sweep failed, the next one resumes from the cursor: %s", t.toString());

@@ -1,5 +1,6 @@
 package io.callauth.provider.chain;
 
+import io.callauth.background.ReplicaRoles;
 import io.callauth.provider.CallOutcomes;
 import io.callauth.provider.CallProgress;
 import io.callauth.provider.CallProvider;
@@ -94,7 +95,7 @@ public class CallTracker {
     }
 
     @Scheduled(every = "${callauth.tracking.tick}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ReplicaRoles.NotAWorker.class)
     Uni<Void> tick() {
         return io.callauth.common.Detached.run(vertx, () -> drain(20)).replaceWithVoid()
                 .onFailure().recoverWithItem(t -> {
