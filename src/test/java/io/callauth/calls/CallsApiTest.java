@@ -20,6 +20,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -169,8 +171,12 @@ class CallsApiTest {
         noProviderSecrets(everything(r));
     }
 
-    @Test
-    void aSunSimCallShowsItsCallListRowAndItsRecordingIsTheDecodedFile() {
+    /** in either layout of the call list, from an operator that finds rows by the account's own numbers only */
+    @ParameterizedTest
+    @EnumSource(SunSimEmulator.Layout.class)
+    void aSunSimCallShowsItsCallListRowAndItsRecordingIsTheDecodedFile(SunSimEmulator.Layout layout) {
+        sunsim.layout(layout).accountNumsOnly();
+        boolean callerInExt = layout == SunSimEmulator.Layout.CALLER_IN_EXT_NUM;
         String phone = Api.newPhone();
         String id = Api.startId(phone);
         String callRef = id + ".s1";
@@ -184,7 +190,8 @@ class CallsApiTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> record = (Map<String, Object>) c.get("record");
         assertThat(record).containsEntry("callRecordId", "rec-" + id).containsEntry("callDuration", "9")
-                .containsEntry("extNum", "7495000****").containsEntry("abonentNum", phone.substring(1));
+                .containsEntry(callerInExt ? "extNum" : "abonentNum", "7495000****")
+                .containsEntry(callerInExt ? "abonentNum" : "extNum", phone.substring(1));
         assertThat(calls.prettify()).doesNotContain("1122");
         noProviderSecrets(calls.prettify());
 
