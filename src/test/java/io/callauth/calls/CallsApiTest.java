@@ -230,6 +230,27 @@ class CallsApiTest {
         notFound(recording(id + ".ffffff"));
     }
 
+    /**
+     * A callRef that is none (dot segments, plain or encoded; an encoded slash; extra or missing segments) with the
+     * fraud key: 404, never a role error; without a key: 401. Sent as written, not encoded again.
+     */
+    @Test
+    void aMalformedCallRefIsNotFoundNeverARoleError() {
+        for (String path : List.of("/v1/calls/%2e%2e/recording", "/v1/calls/%2E%2E/recording", "/v1/calls/../recording",
+                "/v1/calls/%2e/recording", "/v1/calls/.../recording", "/v1/calls/x%2Fy/recording",
+                "/v1/calls/%2e%2e%2f%2e%2e/recording", "/v1/calls/a/b/recording", "/v1/calls//recording",
+                "/v1/calls/x.y/recording/more", "/v1/recording", "/v1/nothing")) {
+            Response r = Api.as(Api.FRAUD_KEY).urlEncodingEnabled(false).get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            notFound(r);
+            RestAssured.given().urlEncodingEnabled(false).get(path).then().statusCode(401);
+        }
+        // GET /v1/verifications/{id} behind an encoded slash is still the verify role's (it is routed there)
+        Api.as(Api.FRAUD_KEY).urlEncodingEnabled(false).get("/v1/verifications/x%2Fcalls").then().statusCode(403)
+                .body("code", equalTo("forbidden"));
+        notFound(Api.verify().urlEncodingEnabled(false).get("/v1/verifications/x%2Fcalls"));
+    }
+
     @Test
     void theVerifyRoleIsRefused() {
         String id = Api.startId(Api.newPhone());
