@@ -107,7 +107,8 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
             JsonNode result = checkEnvelope(answer, Reason.ERROR);
             for (JsonNode row : result.path("rowset")) {
                 if (SunSimCallList.callerField(row, dest, ours) != null) {
-                    return new CallProgress(CallStatus.DELIVERED, "callDuration=" + row.path("callDuration").asText(""));
+                    return new CallProgress(CallStatus.DELIVERED,
+                            "callDuration=" + row.path("callDuration").asText(""));
                 }
             }
             return CallProgress.calling();
@@ -143,8 +144,8 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
      * SunSim's record of a call is its {@code getcalllist} row: outgoing calls of our caller ID from a minute before
      * the call was placed to an hour after (within the documented month of depth), the row of a call to the
      * destination from a number that is the call's caller ID (its digest when kept, else a number of the pool with the
-     * digits its masked form shows), in either layout, nearest to the placing time. The row is answered with its calling numbers masked.
-     * None found: none.
+     * digits its masked form shows), in either layout, nearest to the placing time. The row is answered with its
+     * calling numbers masked. None found: none.
      */
     @Override
     public Uni<Optional<JsonNode>> record(KeptCall call) {
@@ -157,7 +158,8 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
         Predicate<String> ours = CallerIdDigest.isDigest(call.providerCallId()) || visible.isEmpty()
                 ? caller(call.providerCallId())
                 : n -> SunSimCallList.sameVisibleDigits(n, visible) && caller(null).test(n);
-        String body = callList.query(callList.nums(dest, ours), placed.minusSeconds(60), placed.plus(Duration.ofHours(1)));
+        String body = callList.query(callList.nums(dest, ours), placed.minusSeconds(60),
+                placed.plus(Duration.ofHours(1)));
         return guard.read("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
             JsonNode result = checkEnvelope(answer, Reason.ERROR);
             JsonNode best = null;

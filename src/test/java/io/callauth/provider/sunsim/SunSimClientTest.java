@@ -291,7 +291,7 @@ class SunSimClientTest {
                 placedAt, placedAt + 35_000)).await().indefinitely().status()).isEqualTo(CallStatus.DELIVERED);
     }
 
-    /** why asking by the user's number is not the default: an operator that lists the account's numbers finds nothing */
+    /** why the user's number is not the default: asked by it, an operator that lists the account's numbers finds none */
     @Test
     void askedByTheUsersNumberAnOperatorThatListsTheAccountsNumbersFindsNothing() {
         emulator.layout(SunSimEmulator.Layout.ACCOUNT_IN_ABONENT_NUM).accountNumsOnly();

@@ -58,7 +58,7 @@ public final class SunSimEmulator implements AutoCloseable {
     public enum Layout {
         /** {@code extNum} the calling number, {@code abonentNum} the number called */
         CALLER_IN_EXT_NUM,
-        /** {@code abonentNum} the account's own number (the caller ID of an outgoing call), {@code extNum} the other party */
+        /** {@code abonentNum} the account's own number (an outgoing call's caller ID), {@code extNum} the other end */
         ACCOUNT_IN_ABONENT_NUM
     }
 
