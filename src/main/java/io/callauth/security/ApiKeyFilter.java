@@ -6,15 +6,20 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Bearer API keys on the public API. The fraud team's paths ({@code /v1/attempts}, {@code /v1/rules},
- * {@code /v1/calls/…}, {@code /v1/verifications/{id}/calls}) need the fraud role, everything else under {@code /v1}
- * the verify role. The console signs in with a fraud key into its own session (not through this filter). The authenticated key travels in the request context as {@link #KEY}.
+ * {@code /v1/calls/…}, {@code /v1/verifications/{id}/calls}) need the fraud role, the verifications the verify role,
+ * any other path under {@code /v1} a valid key of either role (the router then answers 404). Roles are judged on the
+ * path the router matches (see {@link #routedPath}). The console signs in with a fraud key into its own session (not
+ * through this filter). The authenticated key travels in the request context as {@link #KEY}.
  */
 public class ApiKeyFilter {
 
@@ -26,10 +31,9 @@ public class ApiKeyFilter {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Optional<Response> authenticate(ContainerRequestContext ctx) {
-        String path = ctx.getUriInfo().getPath();
-        Role required = requiredRole(path);
-        if (required == null) {
+    public Optional<Response> authenticate(ContainerRequestContext ctx, ServerRequestContext request) {
+        List<String> segments = segments(routedPath(request));
+        if (!isApi(segments)) {
             return Optional.empty();
         }
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -39,7 +43,8 @@ public class ApiKeyFilter {
             return Optional.of(problem(ApiProblem.unauthorized("a valid API key is required: Authorization: Bearer <key>"),
                     true));
         }
-        if (!key.get().has(required)) {
+        Role required = requiredRole(segments);
+        if (required != null && !key.get().has(required)) {
             return Optional.of(problem(ApiProblem.forbidden("this API key lacks the '"
                     + required.name().toLowerCase() + "' role"), false));
         }
@@ -47,36 +52,69 @@ public class ApiKeyFilter {
         return Optional.empty();
     }
 
-    /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
-    private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
-    private static final String VERIFICATIONS = "verifications/";
-
     /**
-     * The role a path needs: FRAUD for {@code /v1/attempts}, {@code /v1/rules}, {@code /v1/calls} (and anything under
-     * them) and {@code /v1/verifications/<id>/calls}; VERIFY for the rest of {@code /v1/}; none elsewhere. Plain string
-     * tests, not a regular expression: this runs on every request.
+     * The path the router matches: dot segments removed ({@code %2e%2e} included), still percent-encoded, so that an
+     * encoded {@code /} stays inside its segment as it does for the router (the decoded path of {@code UriInfo} would
+     * split it).
      */
-    static Role requiredRole(String path) {
-        if (!path.startsWith("/v1/")) {
-            return null;
-        }
-        return fraudPath(path.substring(4)) ? Role.FRAUD : Role.VERIFY;
+    private static String routedPath(ServerRequestContext request) {
+        return ((ResteasyReactiveRequestContext) request).getPathWithoutPrefix();
     }
 
-    private static boolean fraudPath(String rest) {
-        for (String root : FRAUD_ROOTS) {
-            if (rest.startsWith(root) && (rest.length() == root.length() || rest.charAt(root.length()) == '/')) {
-                return true;
+    /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
+    private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
+    private static final String API = "v1";
+    private static final String VERIFICATIONS = "verifications";
+
+    /** a routed path's segments, empty ones and matrix parameters ({@code ;a=b}) left out as the router leaves them */
+    static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            int semicolon = s.indexOf(';');
+            String segment = semicolon < 0 ? s : s.substring(0, semicolon);
+            if (!segment.isEmpty()) {
+                out.add(segment);
             }
         }
-        if (rest.startsWith(VERIFICATIONS)) {
-            int slash = rest.indexOf('/', VERIFICATIONS.length());
-            if (slash > VERIFICATIONS.length()) {
-                String tail = rest.substring(slash);
-                return tail.equals("/calls") || tail.equals("/calls/");
-            }
+        return out;
+    }
+
+    /** everything under {@code /v1} needs a valid key, also a path the API does not have (then: 404) */
+    static boolean isApi(List<String> segments) {
+        return !segments.isEmpty() && segments.get(0).equals(API);
+    }
+
+    /**
+     * The role a path of the API needs: FRAUD for {@code /v1/attempts}, {@code /v1/rules}, {@code /v1/calls} (and
+     * anything under them) and {@code /v1/verifications/<id>/calls}; VERIFY for the verify role's paths
+     * ({@code /v1/verifications}, {@code /v1/verifications/<id>}, {@code …/<id>/check}, {@code …/<id>/resend});
+     * none (a key of any role, then 404) for any other path under {@code /v1}, and for a path outside it.
+     */
+    static Role requiredRole(List<String> segments) {
+        if (!isApi(segments) || segments.size() < 2) {
+            return null;
         }
-        return false;
+        String root = segments.get(1);
+        if (FRAUD_ROOTS.contains(root)) {
+            return Role.FRAUD;
+        }
+        if (!root.equals(VERIFICATIONS)) {
+            return null;
+        }
+        return switch (segments.size()) {
+            case 2, 3 -> Role.VERIFY;
+            case 4 -> switch (segments.get(3)) {
+                case "calls" -> Role.FRAUD;
+                case "check", "resend" -> Role.VERIFY;
+                default -> null;
+            };
+            default -> null;
+        };
+    }
+
+    /** {@link #requiredRole(List)} of a routed path */
+    static Role requiredRole(String path) {
+        return requiredRole(segments(path));
     }
 
     private static Response problem(ApiProblem p, boolean challenge) {

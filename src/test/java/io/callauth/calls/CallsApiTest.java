@@ -20,6 +20,8 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -169,8 +171,12 @@ class CallsApiTest {
         noProviderSecrets(everything(r));
     }
 
-    @Test
-    void aSunSimCallShowsItsCallListRowAndItsRecordingIsTheDecodedFile() {
+    /** in either layout of the call list, from an operator that finds rows by the account's own numbers only */
+    @ParameterizedTest
+    @EnumSource(SunSimEmulator.Layout.class)
+    void aSunSimCallShowsItsCallListRowAndItsRecordingIsTheDecodedFile(SunSimEmulator.Layout layout) {
+        sunsim.layout(layout).accountNumsOnly();
+        boolean callerInExt = layout == SunSimEmulator.Layout.CALLER_IN_EXT_NUM;
         String phone = Api.newPhone();
         String id = Api.startId(phone);
         String callRef = id + ".s1";
@@ -184,7 +190,8 @@ class CallsApiTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> record = (Map<String, Object>) c.get("record");
         assertThat(record).containsEntry("callRecordId", "rec-" + id).containsEntry("callDuration", "9")
-                .containsEntry("extNum", "7495000****").containsEntry("abonentNum", phone.substring(1));
+                .containsEntry(callerInExt ? "extNum" : "abonentNum", "7495000****")
+                .containsEntry(callerInExt ? "abonentNum" : "extNum", phone.substring(1));
         assertThat(calls.prettify()).doesNotContain("1122");
         noProviderSecrets(calls.prettify());
 
@@ -221,6 +228,27 @@ class CallsApiTest {
         notFound(Api.as(Api.FRAUD_KEY).get("/v1/verifications/vf_nosuchverification/calls"));
         String id = Api.startId(Api.newPhone());
         notFound(recording(id + ".ffffff"));
+    }
+
+    /**
+     * A callRef that is none (dot segments, plain or encoded; an encoded slash; extra or missing segments) with the
+     * fraud key: 404, never a role error; without a key: 401. Sent as written, not encoded again.
+     */
+    @Test
+    void aMalformedCallRefIsNotFoundNeverARoleError() {
+        for (String path : List.of("/v1/calls/%2e%2e/recording", "/v1/calls/%2E%2E/recording", "/v1/calls/../recording",
+                "/v1/calls/%2e/recording", "/v1/calls/.../recording", "/v1/calls/x%2Fy/recording",
+                "/v1/calls/%2e%2e%2f%2e%2e/recording", "/v1/calls/a/b/recording", "/v1/calls//recording",
+                "/v1/calls/x.y/recording/more", "/v1/recording", "/v1/nothing")) {
+            Response r = Api.as(Api.FRAUD_KEY).urlEncodingEnabled(false).get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            notFound(r);
+            RestAssured.given().urlEncodingEnabled(false).get(path).then().statusCode(401);
+        }
+        // GET /v1/verifications/{id} behind an encoded slash is still the verify role's (it is routed there)
+        Api.as(Api.FRAUD_KEY).urlEncodingEnabled(false).get("/v1/verifications/x%2Fcalls").then().statusCode(403)
+                .body("code", equalTo("forbidden"));
+        notFound(Api.verify().urlEncodingEnabled(false).get("/v1/verifications/x%2Fcalls"));
     }
 
     @Test

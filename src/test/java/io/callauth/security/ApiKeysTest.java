@@ -2,6 +2,7 @@ package io.callauth.security;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,31 +46,50 @@ class ApiKeysTest {
         assertThat(ApiKeyFilter.requiredRole("/v1/calls/vf_1.abc/recording")).isEqualTo(Role.FRAUD);
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls")).isEqualTo(Role.FRAUD);
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/check")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/v1/attemptsx")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/q/health")).isNull();
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/resend")).isEqualTo(Role.VERIFY);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/check")).isEqualTo(Role.VERIFY);
         assertThat(ApiKeyFilter.requiredRole("/v1/calls")).isEqualTo(Role.FRAUD);
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls/")).isEqualTo(Role.FRAUD);
+        // the router leaves out empty segments and matrix parameters: so does the path test
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications//calls")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/callsx")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls/x")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/v1/rulesx/1")).isEqualTo(Role.VERIFY);
-        assertThat(ApiKeyFilter.requiredRole("/v1")).isNull();
+        assertThat(ApiKeyFilter.requiredRole("/v1//verifications/vf_1/calls")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1/calls;a=b")).isEqualTo(Role.FRAUD);
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1;a=b/check")).isEqualTo(Role.VERIFY);
+        // an encoded '/' stays inside its segment, as for the router: this is GET /v1/verifications/{id}
+        assertThat(ApiKeyFilter.requiredRole("/v1/verifications/x%2Fcalls")).isEqualTo(Role.VERIFY);
+        // paths the API does not have need a key of either role (then 404), never a role
+        for (String unknown : List.of("/v1", "/v1/", "/v1/recording", "/v1/attemptsx", "/v1/rulesx/1",
+                "/v1/verifications/vf_1/callsx", "/v1/verifications/vf_1/calls/x", "/v1/verifications/a/b/c/d")) {
+            assertThat(ApiKeyFilter.isApi(ApiKeyFilter.segments(unknown))).as(unknown).isTrue();
+            assertThat(ApiKeyFilter.requiredRole(unknown)).as(unknown).isNull();
+        }
+        for (String outside : List.of("/", "", "/q/health", "/console/attempts", "/v2/verifications", "/v1x")) {
+            assertThat(ApiKeyFilter.isApi(ApiKeyFilter.segments(outside))).as(outside).isFalse();
+            assertThat(ApiKeyFilter.requiredRole(outside)).as(outside).isNull();
+        }
     }
 
-    /** the path test is the rule it replaced, a regular expression, over every path of the API and near misses */
+    /** the path test is the rule as regular expressions, over every path of the API and near misses */
     @Test
     void rolesByPathAgreeWithTheRuleAsARegularExpression() {
         java.util.regex.Pattern fraud =
                 java.util.regex.Pattern.compile("/v1/(attempts|rules|calls)(/.*)?|/v1/verifications/[^/]+/calls/?");
+        java.util.regex.Pattern verify =
+                java.util.regex.Pattern.compile("/v1/verifications(/[^/]+(/(check|resend))?)?/?");
         String[] roots = {"", "/", "/v1", "/v1/", "/v2/", "/q/", "/v1/verifications", "/v1/verifications/",
                 "/v1/verifications/vf_1", "/v1/verifications/vf_1/", "/v1/verifications//"};
         String[] tails = {"", "/", "attempts", "rules", "calls", "attempts/x", "rules/r_1", "calls/c/recording",
-                "attemptsx", "callsy", "check", "calls/", "calls/x", "calls//", "export.csv", "x/calls"};
+                "attemptsx", "callsy", "check", "resend", "calls/", "calls/x", "calls//", "export.csv", "x/calls",
+                "x/check", "x%2Fcalls", "recording", "x/y/z"};
         for (String r : roots) {
             for (String t : tails) {
                 String path = r + t;
-                Role expected = fraud.matcher(path).matches() ? Role.FRAUD : path.startsWith("/v1/") ? Role.VERIFY : null;
+                String routed = path.replaceAll("/+", "/");
+                Role expected = fraud.matcher(routed).matches() ? Role.FRAUD
+                        : verify.matcher(routed).matches() ? Role.VERIFY : null;
                 assertThat(ApiKeyFilter.requiredRole(path)).as(path).isEqualTo(expected);
+                assertThat(ApiKeyFilter.isApi(ApiKeyFilter.segments(path))).as(path)
+                        .isEqualTo(routed.equals("/v1") || routed.startsWith("/v1/"));
             }
         }
     }

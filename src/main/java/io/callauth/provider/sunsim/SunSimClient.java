@@ -5,6 +5,7 @@ import io.callauth.provider.CallStatus;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.TrackedCall;
 import io.callauth.provider.CallRequest;
+import io.callauth.provider.KeptCall;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.support.CallerIdDigest;
@@ -25,25 +26,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * SunSim click-to-call. Tokens: the authorization token creates an access (24 h) / refresh (25 h) pair; a new
  * pair invalidates the previous one, so the pair lives in Redis and exactly one replica creates or refreshes it at
  * a time ({@link SharedToken}); a 401 means create again, once. The call request is configurable (SunSim documents
- * none). The outcome is read from {@code getcalllist} for the destination over the call's window.
+ * none). The outcome is read from {@code getcalllist} over the call's window ({@link SunSimCallList}).
  */
 @ApplicationScoped
 public class SunSimClient extends ClickToCallProvider implements io.callauth.provider.CallRecordSource {
 
     static final String NAME = "sunsim";
-    private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final SunSimConfig config;
     /** the call's handle is its calling number, whose last digits are the code: only its digest is kept */
@@ -51,6 +49,7 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
     private final ObjectMapper json;
     private final Clock clock;
     private final RequestTemplate callBody;
+    private final SunSimCallList callList;
     private final java.util.function.Supplier<SunSimApi> api;
 
     public SunSimClient(SunSimConfig config, ObjectMapper json, Clock clock, ReactiveRedisDataSource redis,
@@ -62,6 +61,7 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
         this.json = json;
         this.clock = clock;
         this.callBody = new RequestTemplate(config.call().body());
+        this.callList = new SunSimCallList(config, json, callerIds.numbers());
         this.api = ProviderHttp.lazy(() -> ProviderHttp.client(SunSimApi.class, NAME, config.url(),
                 config.requestTimeout(), config.requestTimeout()));
     }
@@ -93,45 +93,37 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
     }
 
     /**
-     * getcalllist for the destination, outgoing, from just before the call was placed: a row from our caller ID
-     * means the call went out to the destination (delivered); until then it is still calling.
+     * getcalllist by our caller ID (see {@link SunSimCallList}), outgoing, from a minute before the call was placed:
+     * a row of a call from our caller ID to the destination, in either layout, means the call went out to the
+     * destination (delivered); until then it is still calling.
      */
     @Override
     public Uni<CallProgress> poll(TrackedCall call) {
-        ZoneId zone = ZoneId.of(config.timeZone());
-        ObjectNode q = json.createObjectNode();
-        String dest = call.phone().startsWith("+") ? call.phone().substring(1) : call.phone();
-        q.putArray("nums").add(dest);
-        q.put("periodStart", PERIOD.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(call.placedAt() - 60_000), zone)));
-        q.put("periodEnd", PERIOD.format(LocalDateTime.ofInstant(clock.instant().plusSeconds(60), zone)));
-        q.put("direction", 1);
-        q.putNull("durationFrom");
-        q.putNull("durationTo");
-        q.put("isCallRecord", 0);
-        q.putNull("isRead");
-        String body = q.toString();
+        String dest = SunSimCallList.digits(call.phone());
+        Predicate<String> ours = caller(call.providerCallId());
+        String body = callList.query(callList.nums(dest, ours), Instant.ofEpochMilli(call.placedAt() - 60_000),
+                clock.instant().plusSeconds(60));
         return guard.read("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
             JsonNode result = checkEnvelope(answer, Reason.ERROR);
             for (JsonNode row : result.path("rowset")) {
-                String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
-                String abonent = row.path("abonentNum").asText("").replaceAll("[^0-9]", "");
-                if (matches(abonent, dest) && (call.providerCallId() == null || sameCaller(ext, call.providerCallId()))) {
-                    return new CallProgress(CallStatus.DELIVERED, "callDuration=" + row.path("callDuration").asText(""));
+                if (SunSimCallList.callerField(row, dest, ours) != null) {
+                    return new CallProgress(CallStatus.DELIVERED,
+                            "callDuration=" + row.path("callDuration").asText(""));
                 }
             }
             return CallProgress.calling();
         }));
     }
 
-    /** a row's calling number against what the tracking job kept: its digest (a job from before digests: the number) */
-    private boolean sameCaller(String ext, String kept) {
-        return CallerIdDigest.isDigest(kept) ? digest.matches(ext, kept) : matches(ext, kept);
-    }
-
-    /** numbers in the call list may be national (10 digits) or full: compare the last 10 digits */
-    private static boolean matches(String a, String b) {
-        int n = Math.min(10, Math.min(a.length(), b.length()));
-        return n > 0 && a.substring(a.length() - n).equals(b.substring(b.length() - n));
+    /**
+     * A row's calling number against what the tracking job kept: its digest (a job from before digests: the number;
+     * none: any number of the pool, never another account's).
+     */
+    private Predicate<String> caller(String kept) {
+        if (kept == null) {
+            return n -> callerIds.numbers().stream().anyMatch(p -> SunSimCallList.sameNumber(n, p));
+        }
+        return CallerIdDigest.isDigest(kept) ? n -> digest.matches(n, kept) : n -> SunSimCallList.sameNumber(n, kept);
     }
 
     /** getcallrecordfile: the recording (mp3) of a call, Base64, for the fraud console */
@@ -149,61 +141,52 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
     // ------------------------------------------------------------------ call records (CallRecordSource)
 
     /**
-     * SunSim's record of a call is its {@code getcalllist} row: outgoing calls to the destination from a minute
-     * before the call was placed to an hour after (within the documented month of depth), the row whose calling
-     * number matches the call's (masked) caller ID in its visible digits, nearest to the placing time. The row is
-     * answered with its calling numbers masked. None found: none.
+     * SunSim's record of a call is its {@code getcalllist} row: outgoing calls of our caller ID from a minute before
+     * the call was placed to an hour after (within the documented month of depth), the row of a call to the
+     * destination from a number that is the call's caller ID (its digest when kept, else a number of the pool with the
+     * digits its masked form shows), in either layout, nearest to the placing time. The row is answered with its
+     * calling numbers masked. None found: none.
      */
     @Override
-    public Uni<Optional<JsonNode>> record(io.callauth.provider.KeptCall call) {
+    public Uni<Optional<JsonNode>> record(KeptCall call) {
         if (call.phone() == null || call.placedAt() == 0) {
             return Uni.createFrom().item(Optional.empty());
         }
-        ZoneId zone = ZoneId.of(config.timeZone());
-        String dest = call.phone().startsWith("+") ? call.phone().substring(1) : call.phone();
+        String dest = SunSimCallList.digits(call.phone());
         Instant placed = Instant.ofEpochMilli(call.placedAt());
-        Instant end = placed.plus(Duration.ofHours(1));
-        ObjectNode q = json.createObjectNode();
-        q.putArray("nums").add(dest);
-        q.put("periodStart", PERIOD.format(LocalDateTime.ofInstant(placed.minusSeconds(60), zone)));
-        q.put("periodEnd", PERIOD.format(LocalDateTime.ofInstant(end, zone)));
-        q.put("direction", 1);
-        q.putNull("durationFrom");
-        q.putNull("durationTo");
-        q.put("isCallRecord", 0);
-        q.putNull("isRead");
-        String body = q.toString();
         String visible = call.callerId() == null ? "" : call.callerId().replaceAll("[^0-9*]", "");
+        Predicate<String> ours = CallerIdDigest.isDigest(call.providerCallId()) || visible.isEmpty()
+                ? caller(call.providerCallId())
+                : n -> SunSimCallList.sameVisibleDigits(n, visible) && caller(null).test(n);
+        String body = callList.query(callList.nums(dest, ours), placed.minusSeconds(60),
+                placed.plus(Duration.ofHours(1)));
         return guard.read("getcalllist", () -> authorized(access -> api().callList(access, body)).map(answer -> {
             JsonNode result = checkEnvelope(answer, Reason.ERROR);
             JsonNode best = null;
+            String bestField = null;
             long bestGap = Long.MAX_VALUE;
             for (JsonNode row : result.path("rowset")) {
-                String abonent = row.path("abonentNum").asText("").replaceAll("[^0-9]", "");
-                String ext = row.path("extNum").asText("").replaceAll("[^0-9]", "");
-                if (!matches(abonent, dest) || !sameVisibleDigits(ext, visible)) {
+                String field = SunSimCallList.callerField(row, dest, ours);
+                if (field == null) {
                     continue;
                 }
-                long gap;
-                try {
-                    gap = Math.abs(LocalDateTime.parse(row.path("callDate").asText("").trim(), PERIOD)
-                            .atZone(zone).toInstant().toEpochMilli() - call.placedAt());
-                } catch (RuntimeException e) {
-                    gap = Long.MAX_VALUE - 1;
-                }
+                Instant at = callList.callDate(row);
+                long gap = at == null ? Long.MAX_VALUE - 1 : Math.abs(at.toEpochMilli() - call.placedAt());
                 if (gap < bestGap) {
                     best = row;
+                    bestField = field;
                     bestGap = gap;
                 }
             }
-            return Optional.ofNullable(best).map(row -> masked((ObjectNode) row.deepCopy(), call));
+            String field = bestField;
+            return Optional.ofNullable(best).map(row -> masked((ObjectNode) row.deepCopy(), field, call));
         }));
     }
 
-    /** the row's calling numbers as the call's caller ID is shown: masked */
-    private static JsonNode masked(ObjectNode row, io.callauth.provider.KeptCall call) {
+    /** the row's calling numbers (the caller's field and redirectNum) as the call's caller ID is shown: masked */
+    private static JsonNode masked(ObjectNode row, String callerField, KeptCall call) {
         int hidden = call.callerId() == null ? 4 : (int) call.callerId().chars().filter(ch -> ch == '*').count();
-        for (String field : new String[]{"extNum", "redirectNum"}) {
+        for (String field : new String[]{callerField, "redirectNum"}) {
             String v = row.path(field).asText("");
             if (!v.isEmpty()) {
                 row.put(field, io.callauth.common.Masking.callerId(v, hidden));
@@ -212,27 +195,9 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
         return row;
     }
 
-    /** the call list's number against a masked caller ID: the digits left visible match, from the right */
-    private static boolean sameVisibleDigits(String number, String masked) {
-        if (masked.isEmpty()) {
-            return true;
-        }
-        String m = masked.length() > 10 ? masked.substring(masked.length() - 10) : masked;
-        String n = number.length() > m.length() ? number.substring(number.length() - m.length()) : number;
-        if (n.length() != m.length()) {
-            return false;
-        }
-        for (int i = 0; i < m.length(); i++) {
-            if (m.charAt(i) != '*' && m.charAt(i) != n.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** the row's {@code callRecordId} through {@code getcallrecordfile}: mp3, Base64 in the answer, decoded here */
     @Override
-    public Uni<Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call,
+    public Uni<Optional<io.callauth.provider.CallAudio>> recording(KeptCall call,
                                                                    Optional<JsonNode> record) {
         String id = record.map(r -> r.path("callRecordId").asText("")).orElse("");
         if (id.isBlank()) {

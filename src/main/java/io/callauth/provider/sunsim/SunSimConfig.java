@@ -29,9 +29,24 @@ public interface SunSimConfig {
     @WithDefault("1H")
     Duration tokenRenewBefore();
 
-    /** time zone of getcalllist's periodStart / periodEnd (not documented; Moscow is the operator's) */
+    /**
+     * time zone of getcalllist's periodStart / periodEnd and of its rows' callDate (not documented; Moscow is the
+     * operator's)
+     */
     @WithDefault("Europe/Moscow")
     String timeZone();
+
+    /**
+     * NOT DOCUMENTED which numbers getcalllist's {@code nums} takes ("the numbers the list is made for").
+     * {@code caller-id}: the caller ID the call went out from, one of the account's own numbers; it finds the call
+     * whether {@code nums} means the account's numbers or any number of a row. {@code destination}: the user's
+     * number; only for an account whose call list is searched by the other party's number.
+     */
+    @WithDefault(CALLER_ID)
+    String callListNums();
+
+    String CALLER_ID = "caller-id";
+    String DESTINATION = "destination";
 
     /** NOT DOCUMENTED by SunSim: how to place a call. Configurable; the defaults are an assumption. */
     Call call();

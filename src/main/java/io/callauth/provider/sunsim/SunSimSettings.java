@@ -40,6 +40,10 @@ public class SunSimSettings implements ProviderSettings {
         if (!List.of("POST", "PUT").contains(config.call().method().toUpperCase())) {
             missing.add("callauth.providers.sunsim.call.method must be POST or PUT");
         }
+        if (!List.of(SunSimConfig.CALLER_ID, SunSimConfig.DESTINATION).contains(config.callListNums())) {
+            missing.add("callauth.providers.sunsim.call-list-nums must be " + SunSimConfig.CALLER_ID + " or "
+                    + SunSimConfig.DESTINATION);
+        }
         return missing;
     }
 }

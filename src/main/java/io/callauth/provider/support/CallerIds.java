@@ -29,6 +29,11 @@ public final class CallerIds {
         return pool.get(Ids.nextInt(pool.size()));
     }
 
+    /** the pool's numbers, digits only */
+    public List<String> numbers() {
+        return pool;
+    }
+
     /** pool entries too short to carry a code of {@code codeLength} digits */
     public List<String> tooShort(int codeLength) {
         return pool.stream().filter(s -> s.length() < codeLength).toList();

@@ -18,6 +18,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -61,15 +63,24 @@ class SunSimClientTest {
 
     /** one replica's client: own HTTP client, own guard, the shared Redis */
     private SunSimClient replica() {
-        SunSimConfig config = Mappings.of(SunSimConfig.class, Map.of(
+        return replica(Map.of());
+    }
+
+    private SunSimClient replica(Map<String, String> more) {
+        return new SunSimClient(config(more), json, clock, redis, providers, metrics,
+                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
+    }
+
+    private SunSimConfig config(Map<String, String> more) {
+        Map<String, String> properties = new java.util.HashMap<>(Map.of(
                 "callauth.providers.sunsim.url", emulator.url(),
                 "callauth.providers.sunsim.authorization-token", AUTH,
                 "callauth.providers.sunsim.caller-ids", "+7 495 000-11-22,74950003344",
                 "callauth.providers.sunsim.request-timeout", "2S",
                 "callauth.providers.sunsim.call.body",
                 "{\"abonentNum\":\"{{phone}}\",\"extNum\":\"{{callerId}}\",\"requestId\":\"{{callRef}}\"}"));
-        return new SunSimClient(config, json, clock, redis, providers, metrics,
-                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
+        properties.putAll(more);
+        return Mappings.of(SunSimConfig.class, properties);
     }
 
     private static CallRequest request(String ref) {
@@ -198,5 +209,108 @@ class SunSimClientTest {
         assertThat(unrecorded).isPresent();
         assertThat(c.recording(later, unrecorded).await().indefinitely()).isEmpty();
         assertThat(c.record(kept(masked, placed.plusSeconds(3600 * 24).toEpochMilli())).await().indefinitely()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ the call list's two layouts
+
+    /** another account's caller ID, whose visible digits are those of our pool's numbers */
+    private static final String OTHER_ACCOUNT = "74950009911";
+    private static final io.callauth.provider.support.CallerIdDigest DIGEST =
+            new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret"));
+
+    private static byte[] bytes(io.callauth.provider.CallAudio audio) {
+        return audio.body().collect().in(io.vertx.mutiny.core.buffer.Buffer::buffer,
+                io.vertx.mutiny.core.buffer.Buffer::appendBuffer).await().indefinitely().getBytes();
+    }
+
+    /**
+     * Whichever way round the rows name the numbers, and with an operator that finds rows only by the account's own
+     * numbers: the call is asked for by its caller ID, delivered, recorded (its caller ID masked, wherever it is),
+     * and its recording served.
+     */
+    @ParameterizedTest
+    @EnumSource(SunSimEmulator.Layout.class)
+    void aCallIsDeliveredRecordedAndItsRecordingServedInEitherLayout(SunSimEmulator.Layout layout) {
+        emulator.layout(layout).accountNumsOnly();
+        SunSimClient c = replica();
+        long placedAt = clock.millis();
+        emulator.nextCallRecorded();
+        PlacedCall placed = c.placeCall(request("vf_7.a")).await().indefinitely();
+        TrackedCall tracked = new TrackedCall("vf_7.a", "vf_7", "sunsim", placed.providerCallId(), "+79161234567",
+                placedAt, placedAt + 35_000);
+        assertThat(c.poll(tracked).await().indefinitely().status()).isEqualTo(CallStatus.DELIVERED);
+        assertThat(emulator.callListNums()).as("asked by the caller ID the call went out from")
+                .containsExactly(placed.digits());
+        // the pool's other number is not this call
+        String other = placed.digits().equals("74950001122") ? "74950003344" : "74950001122";
+        assertThat(c.poll(new TrackedCall("vf_7.b", "vf_7", "sunsim", DIGEST.of(other), "+79161234567", placedAt,
+                placedAt + 35_000)).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
+
+        String masked = io.callauth.common.Masking.callerId(placed.digits(), 4);
+        io.callauth.provider.KeptCall kept = new io.callauth.provider.KeptCall("vf_7.a", "vf_7", "sunsim",
+                "flashcall", "+79161234567", masked, placed.providerCallId(), emulator.now().toEpochMilli(),
+                "delivered", null);
+        JsonNode record = c.record(kept).await().indefinitely().orElseThrow();
+        String callerField = layout == SunSimEmulator.Layout.CALLER_IN_EXT_NUM ? "extNum" : "abonentNum";
+        String userField = layout == SunSimEmulator.Layout.CALLER_IN_EXT_NUM ? "abonentNum" : "extNum";
+        assertThat(record.path(callerField).asText()).isEqualTo(masked);
+        assertThat(record.path(userField).asText()).isEqualTo("79161234567");
+        assertThat(record.toString()).doesNotContain(placed.digits().substring(7));
+        assertThat(bytes(c.recording(kept, java.util.Optional.of(record)).await().indefinitely().orElseThrow()))
+                .isEqualTo(io.callauth.provider.Mp3Fixture.bytes());
+    }
+
+    /**
+     * Asked by the user's number (call-list-nums=destination) from an operator that finds rows by any number, the list
+     * shows calls from another account's caller ID to the user, in either layout: never ours, whatever the job kept.
+     */
+    @ParameterizedTest
+    @EnumSource(SunSimEmulator.Layout.class)
+    void aRowOfAnotherAccountsCallerIdIsNeverOurs(SunSimEmulator.Layout layout) {
+        emulator.layout(layout);
+        SunSimClient c = replica(Map.of("callauth.providers.sunsim.call-list-nums", "destination"));
+        long placedAt = clock.millis();
+        emulator.nextCallMissing();
+        PlacedCall placed = c.placeCall(request("vf_8.a")).await().indefinitely();
+        emulator.addCall(new SunSimEmulator.Row(emulator.now(), OTHER_ACCOUNT, "79161234567", 1, 9, "rec-other"));
+        for (String kept : new String[]{placed.providerCallId(), null}) {
+            assertThat(c.poll(new TrackedCall("vf_8.a", "vf_8", "sunsim", kept, "+79161234567", placedAt,
+                    placedAt + 35_000)).await().indefinitely().status()).as(kept).isEqualTo(CallStatus.CALLING);
+        }
+        assertThat(emulator.callListNums()).containsExactly("79161234567");
+        // its visible digits are those of our masked caller ID: still not ours, with or without the kept digest
+        String masked = io.callauth.common.Masking.callerId(placed.digits(), 4);
+        for (String id : new String[]{placed.providerCallId(), null}) {
+            assertThat(c.record(new io.callauth.provider.KeptCall("vf_8.a", "vf_8", "sunsim", "flashcall",
+                    "+79161234567", masked, id, emulator.now().toEpochMilli(), "calling", null)).await().indefinitely())
+                    .as(id).isEmpty();
+        }
+        // and our own row, once there, is
+        emulator.addCall(new SunSimEmulator.Row(emulator.now(), placed.digits(), "79161234567", 1, 9, null));
+        assertThat(c.poll(new TrackedCall("vf_8.a", "vf_8", "sunsim", placed.providerCallId(), "+79161234567",
+                placedAt, placedAt + 35_000)).await().indefinitely().status()).isEqualTo(CallStatus.DELIVERED);
+    }
+
+    /** why the user's number is not the default: asked by it, an operator that lists the account's numbers finds none */
+    @Test
+    void askedByTheUsersNumberAnOperatorThatListsTheAccountsNumbersFindsNothing() {
+        emulator.layout(SunSimEmulator.Layout.ACCOUNT_IN_ABONENT_NUM).accountNumsOnly();
+        SunSimClient c = replica(Map.of("callauth.providers.sunsim.call-list-nums", "destination"));
+        long placedAt = clock.millis();
+        PlacedCall placed = c.placeCall(request("vf_9.a")).await().indefinitely();
+        assertThat(c.poll(new TrackedCall("vf_9.a", "vf_9", "sunsim", placed.providerCallId(), "+79161234567",
+                placedAt, placedAt + 35_000)).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
+        assertThat(replica().poll(new TrackedCall("vf_9.a", "vf_9", "sunsim", placed.providerCallId(),
+                "+79161234567", placedAt, placedAt + 35_000)).await().indefinitely().status())
+                .isEqualTo(CallStatus.DELIVERED);
+    }
+
+    @Test
+    void callListNumsIsCallerIdOrDestination() {
+        assertThat(SunSimSettings.problems(config(Map.of()))).isEmpty();
+        assertThat(SunSimSettings.problems(config(Map.of("callauth.providers.sunsim.call-list-nums", "destination"))))
+                .isEmpty();
+        assertThat(SunSimSettings.problems(config(Map.of("callauth.providers.sunsim.call-list-nums", "user"))))
+                .containsExactly("callauth.providers.sunsim.call-list-nums must be caller-id or destination");
     }
 }

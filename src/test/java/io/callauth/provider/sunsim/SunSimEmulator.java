@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Wire emulator of SunSim's integration API (sunsim.seed.md) under {@code /api/v1/}: the token trio (a new pair
  * invalidates the previous pair; access 24 h, refresh 25 h on the emulator's own clock), {@code getcalllist},
  * {@code getcallrecordfile}, {@code getrequestresultbyhash} with the documented {@code error}/{@code result}
- * envelope. {@code POST request/makecall} is NOT documented by SunSim: it stands in for the account's call method
+ * envelope. The call list names a row's numbers in either layout the document allows ({@link #layout}), and finds
+ * rows by any of their numbers or by the account's own only ({@link #accountNumsOnly}). {@code POST request/makecall} is NOT documented by SunSim: it stands in for the account's call method
  * with the shape of callauth's configurable default, and adds the call to the call list.
  * <p>
  * Recordings: a row with a {@code callRecordId} has one; {@code getcallrecordfile?recordFileId=} answers its
@@ -46,14 +46,27 @@ public final class SunSimEmulator implements AutoCloseable {
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final ZoneId ZONE = ZoneId.of("Europe/Moscow");
 
-    public record Row(Instant callDate, String extNum, String abonentNum, int direction, int durationSeconds,
+    /**
+     * One call: {@code caller} calls {@code called}; {@code direction} 1 outgoing (the caller is the account's number),
+     * 2 incoming (the called is). How its numbers are listed is the emulator's {@link Layout}.
+     */
+    public record Row(Instant callDate, String caller, String called, int direction, int durationSeconds,
                       String recordId) {
+    }
+
+    /** how a row names its numbers: the document says only "external number" and "the subscriber's number" */
+    public enum Layout {
+        /** {@code extNum} the calling number, {@code abonentNum} the number called */
+        CALLER_IN_EXT_NUM,
+        /** {@code abonentNum} the account's own number (an outgoing call's caller ID), {@code extNum} the other end */
+        ACCOUNT_IN_ABONENT_NUM
     }
 
     private final HttpServer server;
     private final String authorizationToken;
     private final AtomicLong offsetMillis = new AtomicLong();
     private final List<Row> rows = new CopyOnWriteArrayList<>();
+    private final SunSimCallListing listing = new SunSimCallListing(ZONE);
     private final List<Map<String, Object>> makeCalls = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> results = new ConcurrentHashMap<>();
     private final AtomicInteger creates = new AtomicInteger();
@@ -113,6 +126,18 @@ public final class SunSimEmulator implements AutoCloseable {
         return this;
     }
 
+    /** how rows name their numbers (reset: {@link Layout#CALLER_IN_EXT_NUM}) */
+    public SunSimEmulator layout(Layout layout) {
+        listing.layout(layout);
+        return this;
+    }
+
+    /** {@code nums} finds a row by the account's own number only, not by the other party's (reset: by either) */
+    public SunSimEmulator accountNumsOnly() {
+        listing.accountNumsOnly(true);
+        return this;
+    }
+
     public void addCall(Row row) {
         rows.add(row);
         if (row.recordId() != null) {
@@ -146,6 +171,11 @@ public final class SunSimEmulator implements AutoCloseable {
         return callLists.get();
     }
 
+    /** the {@code nums} of the last getcalllist */
+    public List<String> callListNums() {
+        return listing.lastNums();
+    }
+
     public String currentAccessToken() {
         return access;
     }
@@ -157,6 +187,7 @@ public final class SunSimEmulator implements AutoCloseable {
     public void reset() {
         offsetMillis.set(0);
         rows.clear();
+        listing.reset();
         recordings.clear();
         recordFiles.set(0);
         nextRecorded = false;
@@ -278,28 +309,7 @@ public final class SunSimEmulator implements AutoCloseable {
             send(ex, 200, error(400, "search depth is limited to one month"));
             return;
         }
-        List<String> nums = new ArrayList<>();
-        q.path("nums").forEach(n -> nums.add(n.asText()));
-        int direction = q.path("direction").asInt(0);
-        List<Map<String, Object>> rowset = new ArrayList<>();
-        for (Row r : rows) {
-            LocalDateTime at = LocalDateTime.ofInstant(r.callDate(), ZONE);
-            boolean inPeriod = !at.isBefore(start) && !at.isAfter(end);
-            boolean numMatch = nums.isEmpty() || nums.contains(r.abonentNum()) || nums.contains(r.extNum());
-            if (inPeriod && numMatch && (direction == 0 || direction == r.direction())) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("callDate", PERIOD.format(at));
-                row.put("service", "местный");
-                row.put("extNum", r.extNum());
-                row.put("abonentNum", r.abonentNum());
-                row.put("redirectNum", "");
-                row.put("callDuration", Integer.toString(r.durationSeconds()));
-                row.put("dDirection", r.direction());
-                row.put("callRecordDuration", r.recordId() == null ? "0" : Integer.toString(r.durationSeconds()));
-                row.put("callRecordId", r.recordId());
-                rowset.add(row);
-            }
-        }
+        List<Map<String, Object>> rowset = listing.rowset(rows, q, start, end);
         Map<String, Object> result = result("getcalllist", now);
         result.put("rowset", rowset);
         Map<String, Object> answer = ok(result);
