@@ -4,7 +4,6 @@ import io.callauth.common.ApiProblem;
 import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
-import java.util.Map;
 
 /**
  * A read of the attempt archive for the fraud API or the console. PostgreSQL down is neither the caller's fault nor an
@@ -24,9 +23,8 @@ public interface ArchiveQuery<T> {
                 throw (RuntimeException) e;
             }
             Logger.getLogger(ArchiveQuery.class).warnf("attempt archive query failed: %s", AttemptIngester.plain(e));
-            throw new ApiProblem(503, "archive_unavailable",
-                    "the attempt archive (PostgreSQL) cannot be reached; verifications go on and their records wait "
-                            + "in Redis", Map.of(), 10L);
+            throw ApiProblem.archiveUnavailable("the attempt archive (PostgreSQL) cannot be reached; verifications go "
+                    + "on and their records wait in Redis");
         }
     }
 

@@ -83,8 +83,8 @@ public class CallRecords {
                     .chain(record -> source.recording(call, record))
                     .onFailure(ProviderException.class).transform(t -> {
                         LOG.infof("recording of %s at %s not read: %s", callRef, call.provider(), t.getMessage());
-                        return new ApiProblem(503, "providers_unavailable", "the provider that keeps this recording "
-                                + "cannot be reached; try again shortly", Map.of(), 10L);
+                        return ApiProblem.providersUnavailable("the provider that keeps this recording cannot be "
+                                + "reached; try again shortly", Map.of(), 10L);
                     })
                     .map(audio -> audio.map(a -> new Recording(a.contentType(), a.length(), a.body())));
         });
@@ -129,8 +129,8 @@ public class CallRecords {
                     try {
                         return query.call();
                     } catch (SQLException e) {
-                        throw new ApiProblem(503, "archive_unavailable", "the attempt archive (PostgreSQL) cannot be "
-                                + "reached; calls of verifications still in Redis are served", Map.of(), 10L);
+                        throw ApiProblem.archiveUnavailable("the attempt archive (PostgreSQL) cannot be reached; "
+                                + "calls of verifications still in Redis are served");
                     } catch (RuntimeException e) {
                         throw e;
                     } catch (Exception e) {

@@ -78,7 +78,6 @@ public class DestinationPolicy implements AbuseGuard {
     }
 
     private static Uni<Void> refuse(String reason, String rule, String detail) {
-        return Uni.createFrom().failure(new ApiProblem(403, "destination_not_allowed", detail,
-                Map.of("rule", rule, "reason", reason), null));
+        return Uni.createFrom().failure(ApiProblem.destinationNotAllowed(detail, reason, rule, Map.of()));
     }
 }

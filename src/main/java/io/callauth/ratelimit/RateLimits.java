@@ -98,9 +98,9 @@ public class RateLimits implements AbuseGuard {
                     : Uni.join().all(refunds).andCollectFailures().replaceWithVoid();
             long retry = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
             Limit limit = refused.limit();
-            return given.chain(() -> Uni.createFrom().failure(new ApiProblem(429, "rate_limited",
+            return given.chain(() -> Uni.createFrom().failure(ApiProblem.rateLimited(
                     "too many attempts for this " + describe(limit.rule()) + "; retry in " + retry + " s",
-                    Map.of("rule", limit.rule()), retry)));
+                    limit.rule(), retry)));
         });
     }
 

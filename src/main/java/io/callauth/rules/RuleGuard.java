@@ -62,7 +62,7 @@ public class RuleGuard implements AbuseGuard {
     }
 
     static ApiProblem refusal(Rule r) {
-        return new ApiProblem(403, "destination_not_allowed", "this start is refused by the fraud team's rule " + r.id(),
-                Map.of("rule", "rule:" + r.id(), "reason", "rule", "ruleId", r.id()), null);
+        return ApiProblem.destinationNotAllowed("this start is refused by the fraud team's rule " + r.id(), "rule",
+                "rule:" + r.id(), Map.of("ruleId", r.id()));
     }
 }

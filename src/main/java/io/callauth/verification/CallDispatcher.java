@@ -60,17 +60,24 @@ public class CallDispatcher {
     }
 
     /**
-     * What came of trying a list of candidates: placed, or why not ("exhausted", "budget", or a final status). A placed
+     * What came of trying a list of candidates: placed, or why not (every candidate failed, or the reservation that
+     * refused: the verification ended, its budget is spent, it is gone). A placed
      * call comes with the channel it went out on and the verification's state as the placing script left it
      * ({@code state}), so an answer needs no read; {@code settled}: the provider answered with a final status at once
      * and its outcome was handled (the state may have moved on since).
      */
-    record Outcome(boolean placed, String refusal, Channel channel, VerificationStore.UpdateResult state,
-                   boolean settled) {
-        static final Outcome EXHAUSTED = new Outcome(false, "exhausted", null, null, false);
+    record Outcome(boolean placed, VerificationStore.Reserve refused, Channel channel,
+                   VerificationStore.UpdateResult state, boolean settled) {
+        /** every candidate provider failed */
+        static final Outcome EXHAUSTED = new Outcome(false, null, null, null, false);
 
-        static Outcome refused(String refusal) {
-            return new Outcome(false, refusal, null, null, false);
+        /** the call could not be reserved: why (the verification ended, its budget is spent, it is gone) */
+        static Outcome refused(VerificationStore.Reserve why) {
+            return new Outcome(false, why, null, null, false);
+        }
+
+        boolean exhausted() {
+            return !placed && refused == null;
         }
     }
 
@@ -105,14 +112,8 @@ public class CallDispatcher {
                 ? Uni.createFrom().item(new VerificationStore.Reserve.Ok(v.calls(), v.maxCalls()))
                 : store.reserveCall(v.id(), callRef.value(), provider.name(), channel.wire(), now, null);
         return reserve.chain(reserved -> {
-            String refusal = switch (reserved) {
-                case VerificationStore.Reserve.Ok ok -> null;
-                case VerificationStore.Reserve.Ended ended -> ended.status();
-                case VerificationStore.Reserve.BudgetSpent spent -> "budget";
-                case VerificationStore.Reserve.NotFound gone -> "not_found";
-            };
-            if (refusal != null) {
-                return Uni.createFrom().item(Outcome.refused(refusal));
+            if (!(reserved instanceof VerificationStore.Reserve.Ok)) {
+                return Uni.createFrom().item(Outcome.refused(reserved));
             }
             CallRequest request = new CallRequest(callRef.value(), v.id(), v.phone(), channel, v.codeLength());
             return Uni.createFrom().deferred(() -> provider.placeCall(request))
@@ -179,7 +180,7 @@ public class CallDispatcher {
             Outcome out = new Outcome(true, null, channel, updated, false);
             // an outcome pushed before the update (a fast callback) settled the call already, or the verification
             // moved on: nothing to follow
-            return !updated.result().equals("ok") || CallStatus.fromWire(updated.callStatus()).isFinal()
+            return !updated.result().ok() || updated.callStatus() == null || updated.callStatus().isFinal()
                     ? tracker.forget(callRef.value()).replaceWith(out)
                     : Uni.createFrom().item(out);
         });

@@ -68,7 +68,7 @@ public class CallOutcomeHandler implements CallOutcomes {
                         Events.of(now, "call_outcome", "outcome", status.wire(), "detail", detail),
                         Map.of("callStatus", status.wire()), now)
                 .chain(r -> {
-                    if (!r.result().equals("ok")) {
+                    if (!r.result().ok()) {
                         LOG.debugf("outcome %s for %s ignored: %s", status.wire(), callRef, r.result());
                         return Uni.createFrom().item(false);
                     }
@@ -100,7 +100,7 @@ public class CallOutcomeHandler implements CallOutcomes {
         return attempts.append(v.record("fallback", clock.millis()).provider(next.get(0).name())
                         .reason(status.wire()).build())
                 .chain(() -> dispatcher.placeFirstOf(v, next, preferred))
-                .chain(outcome -> outcome.placed() || !outcome.refusal().equals("exhausted")
+                .chain(outcome -> outcome.placed() || !outcome.exhausted()
                         ? Uni.createFrom().voidItem() : fail(v, "no provider could place a call"));
     }
 
@@ -109,7 +109,7 @@ public class CallOutcomeHandler implements CallOutcomes {
         long now = clock.millis();
         return store.transition(v.id(), VerificationStatus.FAILED, Events.of(now, "failed", "reason", why), now)
                 .chain(t -> {
-                    if (!t.result().equals("ok")) {
+                    if (!t.result().ok()) {
                         return Uni.createFrom().voidItem();
                     }
                     metrics.failed();

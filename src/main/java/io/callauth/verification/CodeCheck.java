@@ -63,29 +63,29 @@ public class CodeCheck {
     private Uni<CheckView> checkId(ApiKey key, String id, String code) {
         long now = clock.millis();
         return store.check(id, key.name(), hasher.mac(id, code), now).chain(r -> {
-            if (r.status().equals("not_found")) {
+            if (!r.found()) {
                 return Uni.createFrom().failure(ApiProblem.notFound("no verification " + id));
             }
             AttemptRecord base = AttemptRecords.at(now, "check").verification(id).phone(r.phone(), r.region())
                     .provider(r.provider()).channel(r.channel()).apiKey(key.name()).client(r.context().ip(),
                             r.context().userAgent(), r.context().appId(), r.context().deviceId()).build();
-            boolean counted = r.changed() || r.status().equals("pending") || r.valid();
-            if (!counted || (r.changed() && r.status().equals("expired"))) {
+            boolean counted = r.changed() || r.status() == VerificationStatus.PENDING || r.valid();
+            if (!counted || (r.changed() && r.status() == VerificationStatus.EXPIRED)) {
                 // the verification was no longer pending: nothing was compared
-                metrics.check(r.status());
+                metrics.check(r.status().wire());
                 Uni<Void> logged = r.changed() ? attempts.append(base.withType("expired")) : Uni.createFrom().voidItem();
                 return logged.chain(() -> Uni.createFrom().failure(VerificationReader.conflict(r.status())));
             }
             metrics.check(r.valid() ? "valid" : "invalid");
             Uni<Void> logged = attempts.append(base.withOutcome(r.valid() ? "valid" : "invalid"));
             if (r.changed()) {
-                if (r.status().equals("approved")) {
+                if (r.status() == VerificationStatus.APPROVED) {
                     metrics.approved();
                     logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), AttemptRecords.prefixOf(r.phone()))));
                 }
-                logged = logged.chain(() -> attempts.append(base.withType(r.status())));
+                logged = logged.chain(() -> attempts.append(base.withType(r.status().wire())));
             }
-            return logged.replaceWith(new CheckView(id, r.valid(), r.status(), r.attemptsLeft()));
+            return logged.replaceWith(new CheckView(id, r.valid(), r.status().wire(), r.attemptsLeft()));
         });
     }
 

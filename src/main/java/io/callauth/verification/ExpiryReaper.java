@@ -132,17 +132,16 @@ public class ExpiryReaper implements StreamHold {
     private Uni<Integer> expire(AttemptRecord started, long now) {
         String id = started.verificationId();
         return store.expire(id, now).chain(r -> {
-            if (r.result().equals("pending")) {
+            if (r.result() == VerificationStore.ExpireResult.Expiry.PENDING) {
                 // still ahead by this replica's clock (set by a clock far ahead of ours): not waited for, or the
                 // sweep would stall behind it
                 LOG.debugf("expiry sweep: %s is not expired by this clock, skipped", id);
             }
-            if (!r.result().equals("expire")) {
+            if (!r.owed()) {
                 return Uni.createFrom().item(0);
             }
             return attempts.append(started.with("at", Long.toString(now)).withType("expired")
-                            .withProvider(r.provider().isEmpty() ? null : r.provider())
-                            .withChannel(r.channel().isEmpty() ? null : r.channel()))
+                            .withProvider(r.provider()).withChannel(r.channel()))
                     .chain(() -> store.expiryLogged(id))
                     .invoke(metrics::expired)
                     .replaceWith(1);

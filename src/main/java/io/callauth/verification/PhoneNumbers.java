@@ -30,7 +30,7 @@ public class PhoneNumbers {
         // one optional leading +, then digits and the usual separators, starting with a digit or "(": no "++7…",
         // no "-7…", no control characters (String.trim would quietly drop a trailing NUL)
         if (s.length() > 32 || !SHAPE.matcher(s).matches() || raw.chars().anyMatch(Character::isISOControl)) {
-            throw new ApiProblem(400, "invalid_phone",
+            throw ApiProblem.invalidPhone(
                     "phone must be an optional + followed by digits, spaces and ( ) - . only");
         }
         Phonenumber.PhoneNumber parsed = parse(s);
@@ -40,7 +40,7 @@ public class PhoneNumbers {
         PhoneNumberUtil.PhoneNumberType type = region == null ? PhoneNumberUtil.PhoneNumberType.UNKNOWN
                 : UTIL.getNumberType(parsed);
         if (type == PhoneNumberUtil.PhoneNumberType.UNKNOWN) {
-            throw new ApiProblem(400, "invalid_phone", "not a valid phone number");
+            throw ApiProblem.invalidPhone("not a valid phone number");
         }
         String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
         return new Phone(e164, region, parsed.getCountryCode(), type);

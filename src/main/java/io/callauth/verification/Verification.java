@@ -41,8 +41,8 @@ public record Verification(
 
     /** this verification as the script that recorded its placed call left it (no need to read it back) */
     Verification afterCall(VerificationStore.UpdateResult u, String callChannel, long now) {
-        return new Verification(id, apiKey, phone, region, VerificationStatus.fromWire(u.status()), channel,
-                CallStatus.fromWire(u.callStatus()), u.provider(), callChannel, callRef, providerCallId, u.tried(),
+        return new Verification(id, apiKey, phone, region, u.status(), channel,
+                u.callStatus(), u.provider(), callChannel, callRef, providerCallId, u.tried(),
                 codeLength, checks, maxChecks, u.calls(), u.maxCalls(), createdAt, expiresAt, now, endedAt, context);
     }
 

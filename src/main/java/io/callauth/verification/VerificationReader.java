@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * Reading a verification for the API key that owns it (anyone else's is not found), and the answers the use cases
@@ -40,14 +39,8 @@ public class VerificationReader {
         return ApiProblem.notFound("no verification " + safeId(id));
     }
 
-    static ApiProblem conflict(String status) {
-        VerificationStatus s;
-        try {
-            s = VerificationStatus.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            return new ApiProblem(409, status, "the verification cannot take this request");
-        }
-        return new ApiProblem(409, s.conflictCode(), "the verification is " + s.wire(), Map.of("status", s.wire()), null);
+    static ApiProblem conflict(VerificationStatus s) {
+        return ApiProblem.stateConflict(s.conflictCode(), s.wire());
     }
 
     /** {@code vf_} and 32 lowercase hex digits; checked by hand: a regex compiled per request showed in the profile */

@@ -88,8 +88,8 @@ public class VerificationService {
             Verification v = s.verification();
             long now = clock.millis();
             return store.transition(id, VerificationStatus.CANCELED, Events.of(now, "canceled"), now).chain(t -> {
-                if (!t.result().equals("ok")) {
-                    throw VerificationReader.conflict(t.status());
+                if (!t.result().ok()) {
+                    throw t.status() == null ? VerificationReader.notFound(id) : VerificationReader.conflict(t.status());
                 }
                 Uni<Void> stop = v.callRef() == null ? Uni.createFrom().voidItem() : tracker.forget(v.callRef());
                 return stop.chain(() -> log(v.record("canceled", now).build())).chain(() -> view(key, id, false));
@@ -107,7 +107,7 @@ public class VerificationService {
             long now = clock.millis();
             VerificationStatus status = v.statusAt(now);
             if (status != VerificationStatus.PENDING) {
-                throw VerificationReader.conflict(status.wire());
+                throw VerificationReader.conflict(status);
             }
             List<CallProvider> candidates;
             if (r.provider() != null) {
@@ -141,22 +141,21 @@ public class VerificationService {
                         if (outcome.placed()) {
                             return view(key, id, false);
                         }
-                        if (outcome.refusal().equals("budget")) {
-                            return budgetRefusal(key, v, now);
-                        }
-                        if (!outcome.refusal().equals("exhausted")) {
-                            throw VerificationReader.conflict(outcome.refusal());
-                        }
-                        throw new ApiProblem(503, "providers_unavailable",
-                                "no provider could place a call; try again later", Map.of(), 30L);
+                        return switch (outcome.refused()) {
+                            case null -> throw ApiProblem.providersUnavailable(
+                                    "no provider could place a call; try again later", Map.of(), 30L);
+                            case VerificationStore.Reserve.BudgetSpent spent -> budgetRefusal(key, v, now);
+                            case VerificationStore.Reserve.Ended ended -> throw VerificationReader.conflict(ended.status());
+                            case VerificationStore.Reserve.NotFound gone -> throw VerificationReader.notFound(id);
+                            case VerificationStore.Reserve.Ok ok -> throw new IllegalStateException("reserved, not placed");
+                        };
                     });
         });
     }
 
     private Uni<VerificationView> budgetRefusal(ApiKey key, Verification v, long now) {
         long retry = Math.max(1, (v.expiresAt() - now + 999) / 1000);
-        ApiProblem p = new ApiProblem(429, "rate_limited", "this verification has used all its calls",
-                Map.of("rule", "verification_calls"), retry);
+        ApiProblem p = ApiProblem.rateLimited("this verification has used all its calls", "verification_calls", retry);
         return admission.refused(key.name(), v.phone() == null ? null : phones.normalise(v.phone()), v.context(),
                         v.channel(), v.id(), p)
                 .chain(() -> Uni.createFrom().failure(p));

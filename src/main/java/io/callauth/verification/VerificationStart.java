@@ -93,8 +93,7 @@ public class VerificationStart {
     private Uni<Started> replay(ApiKey key, String stored, PhoneNumbers.Phone phone) {
         String[] parts = stored.split("\\|", 2);
         if (parts.length != 2 || !parts[1].equals(phone.e164())) {
-            throw new ApiProblem(422, "idempotency_conflict",
-                    "this Idempotency-Key was already used for a different request");
+            throw ApiProblem.idempotencyConflict("this Idempotency-Key was already used for a different request");
         }
         return reader.view(key, parts[0], false).map(v -> new Started(v, true));
     }
@@ -145,7 +144,7 @@ public class VerificationStart {
                 : dispatcher.placeFirstOf(v, candidates, preferred, firstRef);
         return placing.chain(outcome -> {
             if (outcome.placed()) {
-                if (!outcome.settled() && outcome.state().result().equals("ok")) {
+                if (!outcome.settled() && outcome.state().result().ok()) {
                     // the answer from what the placing script returned: no read
                     long now = clock.millis();
                     Verification placed = v.afterCall(outcome.state(), outcome.channel().wire(), now);
@@ -154,9 +153,9 @@ public class VerificationStart {
                 // the provider settled the call at once (or an outcome overtook us): the state may have moved on
                 return reader.view(key, v.id(), false).map(view -> new Started(view, false));
             }
-            return outcomes.fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(new ApiProblem(503,
-                    "providers_unavailable", "no provider could place a call; try again later",
-                    Map.of("verificationId", v.id()), 30L)));
+            return outcomes.fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(
+                    ApiProblem.providersUnavailable("no provider could place a call; try again later",
+                            Map.of("verificationId", v.id()), 30L)));
         });
     }
 

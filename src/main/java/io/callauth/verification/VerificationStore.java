@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.LuaScript;
 import io.callauth.common.RedisReplies;
+import io.callauth.provider.CallStatus;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -87,20 +88,18 @@ public class VerificationStore {
     }
 
     public Uni<CheckResult> check(String id, String apiKey, String candidateMac, long now) {
-        return CHECK.call(redis, keys(id), List.of(candidateMac, Long.toString(now), apiKey)).map(r -> {
-            String status = r.get(0).toString();
-            if (r.size() < 12) {
-                return new CheckResult(status, false, 0, false, null, null, null, null, ClientContext.EMPTY);
-            }
-            return new CheckResult(status, r.get(1).toInteger() == 1, r.get(2).toInteger(), r.get(3).toInteger() == 1,
-                    str(r, 4), str(r, 5), str(r, 6), str(r, 7),
-                    new ClientContext(str(r, 8), str(r, 9), str(r, 10), str(r, 11)));
-        });
+        return CHECK.call(redis, keys(id), List.of(candidateMac, Long.toString(now), apiKey)).map(CheckResult::decode);
     }
 
     private static String str(Response r, int i) {
         String s = r.get(i) == null ? null : r.get(i).toString();
         return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** a status field of a script's reply: empty when the script found no verification */
+    private static VerificationStatus statusAt(Response r, int i) {
+        String s = str(r, i);
+        return s == null ? null : VerificationStatus.fromWire(s);
     }
 
     public Uni<Reserve> reserveCall(String id, String callRef, String provider, String channel, long now,
@@ -110,7 +109,7 @@ public class VerificationStore {
                 .map(r -> switch (r.get(0).toString()) {
                     case "ok" -> new Reserve.Ok(r.get(2).toInteger(), r.get(3).toInteger());
                     case "budget" -> new Reserve.BudgetSpent(r.get(2).toInteger(), r.get(3).toInteger());
-                    case "state" -> new Reserve.Ended(r.get(1).toString());
+                    case "state" -> new Reserve.Ended(VerificationStatus.fromWire(r.get(1).toString()));
                     case "not_found" -> new Reserve.NotFound();
                     default -> throw new IllegalStateException("verification-reserve-call answered " + r.get(0));
                 });
@@ -128,14 +127,12 @@ public class VerificationStore {
             args.add(k);
             args.add(v);
         });
-        return CALL_UPDATE.call(redis, keys(id), args)
-                .map(r -> new UpdateResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toInteger(),
-                        r.get(3).toInteger(), r.get(4).toString(), r.get(5).toString(), r.get(6).toString()));
+        return CALL_UPDATE.call(redis, keys(id), args).map(UpdateResult::decode);
     }
 
     public Uni<TransitionResult> transition(String id, VerificationStatus to, Map<String, Object> event, long now) {
         return TRANSITION.call(redis, keys(id), List.of(Long.toString(now), to.wire(), toJson(event)))
-                .map(r -> new TransitionResult(r.get(0).toString(), r.get(1).toString()));
+                .map(TransitionResult::decode);
     }
 
     /** Remembers the newest verification of a phone for one API key (check by phone). */
@@ -166,16 +163,32 @@ public class VerificationStore {
     }
 
     /**
-     * Expires a pending verification past its expiry. {@code result} "expire" means an {@code expired} attempt-log
-     * record is owed (confirm it with {@link #expiryLogged}); otherwise the status that stopped it ("pending" when
-     * not yet expired, "not_found", or a final status).
+     * Expires a pending verification past its expiry. {@link ExpireResult#owed()}: an {@code expired} attempt-log
+     * record is owed (confirm it with {@link #expiryLogged}); otherwise what stopped it.
      */
     public Uni<ExpireResult> expire(String id, long now) {
-        return EXPIRE.call(redis, keys(id), List.of(Long.toString(now)))
-                .map(r -> new ExpireResult(r.get(0).toString(), r.get(1).toString(), r.get(2).toString()));
+        return EXPIRE.call(redis, keys(id), List.of(Long.toString(now))).map(ExpireResult::decode);
     }
 
-    public record ExpireResult(String result, String provider, String channel) {
+    /** what the expire script answered; provider and channel (null when none) of the expired verification's call */
+    public record ExpireResult(Expiry result, String provider, String channel) {
+        /** expire: it was expired now, its record is owed; pending: not expired yet by this clock; gone: not
+         * found, or no longer pending */
+        public enum Expiry { EXPIRE, PENDING, GONE }
+
+        public boolean owed() {
+            return result == Expiry.EXPIRE;
+        }
+
+        static ExpireResult decode(Response r) {
+            String first = r.get(0).toString();
+            Expiry e = switch (first) {
+                case "expire" -> Expiry.EXPIRE;
+                case "pending" -> Expiry.PENDING;
+                default -> Expiry.GONE; // not_found, or the final status that stopped it
+            };
+            return new ExpireResult(e, str(r, 1), str(r, 2));
+        }
     }
 
     /** the {@code expired} record of an expiry is in the attempt log */
@@ -211,9 +224,29 @@ public class VerificationStore {
     public record Stored(Verification verification, List<Map<String, Object>> events) {
     }
 
-    /** status after the check, whether the code was right, tries left, whether the check changed the status */
-    public record CheckResult(String status, boolean valid, int attemptsLeft, boolean changed, String phone,
-                              String region, String provider, String channel, ClientContext context) {
+    /**
+     * What the check script answered: whether the verification exists, its status after the check (null when not
+     * found), whether the code was right, tries left, whether the check changed the status, and what the attempt
+     * record of the check needs.
+     */
+    public record CheckResult(boolean found, VerificationStatus status, boolean valid, int attemptsLeft,
+                              boolean changed, String phone, String region, String provider, String channel,
+                              ClientContext context) {
+
+        static CheckResult decode(Response r) {
+            String first = r.get(0).toString();
+            if (first.equals("not_found")) {
+                return new CheckResult(false, null, false, 0, false, null, null, null, null, ClientContext.EMPTY);
+            }
+            VerificationStatus status = VerificationStatus.fromWire(first);
+            if (r.size() < 12) {
+                return new CheckResult(true, status, r.get(1).toInteger() == 1, r.get(2).toInteger(),
+                        r.get(3).toInteger() == 1, null, null, null, null, ClientContext.EMPTY);
+            }
+            return new CheckResult(true, status, r.get(1).toInteger() == 1, r.get(2).toInteger(),
+                    r.get(3).toInteger() == 1, str(r, 4), str(r, 5), str(r, 6), str(r, 7),
+                    new ClientContext(str(r, 8), str(r, 9), str(r, 10), str(r, 11)));
+        }
     }
 
     /** what reserving a call answered: the call is ours, or why not */
@@ -223,7 +256,7 @@ public class VerificationStore {
         }
 
         /** the verification is no longer pending (expired included) */
-        record Ended(String status) implements Reserve {
+        record Ended(VerificationStatus status) implements Reserve {
         }
 
         /** every call of the verification's budget was used */
@@ -234,13 +267,27 @@ public class VerificationStore {
         }
     }
 
-    /** result: ok | not_found | stale | duplicate */
-    /** {@code callStatus}: the call's status after the update (a final one is never replaced) */
-    public record UpdateResult(String result, String status, int calls, int maxCalls, String provider, String tried,
-                               String callStatus) {
+    /**
+     * What recording a call's progress answered: the result, the verification's status (null when not found), calls
+     * used of the budget, the provider and the providers tried, and the call's status after the update (a final one
+     * is never replaced; null when unknown).
+     */
+    public record UpdateResult(ScriptResult result, VerificationStatus status, int calls, int maxCalls,
+                               String provider, String tried, CallStatus callStatus) {
+
+        static UpdateResult decode(Response r) {
+            String cs = str(r, 6);
+            return new UpdateResult(ScriptResult.fromWire(r.get(0).toString()), statusAt(r, 1), r.get(2).toInteger(),
+                    r.get(3).toInteger(), r.get(4).toString(), r.get(5).toString(),
+                    cs == null ? null : CallStatus.fromWire(cs));
+        }
     }
 
-    /** result: ok | not_found | state */
-    public record TransitionResult(String result, String status) {
+    /** what a transition answered: ok, not_found or state, and the status it found or set (null when not found) */
+    public record TransitionResult(ScriptResult result, VerificationStatus status) {
+
+        static TransitionResult decode(Response r) {
+            return new TransitionResult(ScriptResult.fromWire(r.get(0).toString()), statusAt(r, 1));
+        }
     }
 }
