@@ -30,10 +30,10 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
     void onStart(@Observes @Priority(1) StartupEvent event, @Any Instance<ProviderSettings> settings,
-                 ProvidersConfig providers, ApiKeys keys) {
+                 ProvidersConfig providers, ApiKeys keys, CodeSecret secret, DevConfig dev) {
         List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
-        List<String> problems = problems(chain, byName(settings), keys, LaunchMode.current());
+        List<String> problems = problems(chain, byName(settings), keys, secret, LaunchMode.current());
         if (!problems.isEmpty()) {
             String msg = report(problems);
             if (LaunchMode.current() == LaunchMode.NORMAL) {
@@ -47,7 +47,7 @@ public class StartupCheck {
             throw new IllegalStateException(msg);
         }
         if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
-            String key = ConfigProvider.getConfig().getOptionalValue("callauth.dev.api-key", String.class).orElse("?");
+            String key = dev.apiKey();
             LOG.infof("""
 
                     ==================================================================
@@ -73,16 +73,11 @@ public class StartupCheck {
     }
 
     static List<String> problems(List<String> chain, Map<String, ProviderSettings> settings, ApiKeys keys,
+                                 CodeSecret secret,
                                  LaunchMode mode) {
         List<String> problems = new ArrayList<>();
         var config = ConfigProvider.getConfig();
-        Optional<String> secret = config.getOptionalValue("callauth.code-secret", String.class);
-        if (secret.filter(s -> !s.isBlank()).isEmpty()) {
-            problems.add("callauth.code-secret (CALLAUTH_CODE_SECRET) is required: the HMAC key of stored codes, "
-                    + "at least 32 random characters");
-        } else if (secret.get().length() < 32) {
-            problems.add("callauth.code-secret (CALLAUTH_CODE_SECRET) must be at least 32 characters");
-        }
+        secret.problem().ifPresent(problems::add);
         try {
             if (config.getOptionalValue("callauth.api-keys", String.class).isEmpty() || keys.isEmpty()) {
                 problems.add("callauth.api-keys (CALLAUTH_API_KEYS) is required: name:role[+role]:sha256hex,...");

@@ -1,11 +1,11 @@
 package io.callauth.console;
 
+import io.callauth.common.DevConfig;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.attempts.AttemptArchive;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -28,13 +28,12 @@ public class DevSeed {
     private final ProvidersConfig providers;
     private final boolean enabled;
 
-    public DevSeed(DaySeeder seeder, AttemptArchive archive, Clock clock, ProvidersConfig providers,
-                   @ConfigProperty(name = "callauth.dev.seed-day", defaultValue = "false") boolean enabled) {
+    public DevSeed(DaySeeder seeder, AttemptArchive archive, Clock clock, ProvidersConfig providers, DevConfig dev) {
         this.seeder = seeder;
         this.archive = archive;
         this.clock = clock;
         this.providers = providers;
-        this.enabled = enabled;
+        this.enabled = dev.seedDay();
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -5,7 +5,6 @@ import io.callauth.common.ApiProblem;
 import io.callauth.verification.AbuseGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -26,16 +25,13 @@ public class DestinationPolicy implements AbuseGuard {
     private final List<String> deniedPrefixes;
     private final Set<PhoneNumberType> deniedTypes;
 
-    public DestinationPolicy(
-            @ConfigProperty(name = "callauth.geo.allowed-regions", defaultValue = "RU,KZ") List<String> allowedRegions,
-            @ConfigProperty(name = "callauth.geo.denied-prefixes") Optional<List<String>> deniedPrefixes,
-            @ConfigProperty(name = "callauth.geo.denied-number-types",
-                    defaultValue = "premium_rate,shared_cost,uan,voicemail,unknown,toll_free,pager") List<String> deniedTypes) {
-        this.allowedRegions = Set.copyOf(allowedRegions.stream().map(s -> s.trim().toUpperCase(Locale.ROOT)).toList());
-        this.deniedPrefixes = deniedPrefixes.orElse(List.of()).stream()
+    public DestinationPolicy(GeoConfig geo) {
+        this.allowedRegions = Set.copyOf(geo.allowedRegions().stream().map(s -> s.trim().toUpperCase(Locale.ROOT))
+                .toList());
+        this.deniedPrefixes = geo.deniedPrefixes().orElse(List.of()).stream()
                 .map(p -> p.trim().replaceAll("[^0-9]", "")).filter(p -> !p.isEmpty()).toList();
         EnumSet<PhoneNumberType> types = EnumSet.noneOf(PhoneNumberType.class);
-        for (String t : deniedTypes) {
+        for (String t : geo.deniedNumberTypes()) {
             String name = t.trim().toUpperCase(Locale.ROOT);
             if (!name.isEmpty() && !name.equals("NONE")) {
                 types.add(PhoneNumberType.valueOf(name));

@@ -1,11 +1,10 @@
 package io.callauth.verification;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.callauth.common.CodeSecret;
 import io.callauth.common.HmacSha256;
 
-import java.util.Optional;
 
 /**
  * Codes are stored only as HMAC-SHA256(code-secret, verificationId ":" code): a Redis dump shows neither the code
@@ -16,8 +15,8 @@ public class CodeHasher {
 
     private final HmacSha256 hmac;
 
-    public CodeHasher(@ConfigProperty(name = "callauth.code-secret") Optional<String> secret) {
-        this.hmac = HmacSha256.fromSecret(secret);
+    public CodeHasher(CodeSecret secret) {
+        this.hmac = secret.hmac();
     }
 
     public String mac(String verificationId, String code) {

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptsConfig;
 import io.callauth.background.ReplicaRoles;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
@@ -10,7 +11,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -59,14 +59,14 @@ public class ExpiryReaper implements StreamHold {
 
     public ExpiryReaper(ReactiveRedisDataSource redis, VerificationStore store, AttemptLog attempts,
                         VerificationConfig config, VerificationMetrics metrics, Clock clock,
-                        @ConfigProperty(name = "callauth.attempts.retention", defaultValue = "30D") Duration retention) {
+                        AttemptsConfig attemptsConfig) {
         this.redis = redis;
         this.store = store;
         this.attempts = attempts;
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
-        this.retention = retention;
+        this.retention = attemptsConfig.retention();
     }
 
     @Scheduled(every = "${callauth.verification.expiry-sweep:30S}", delayed = "10s",

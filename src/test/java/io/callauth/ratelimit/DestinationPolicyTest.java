@@ -16,8 +16,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DestinationPolicyTest {
 
     private final PhoneNumbers phones = new PhoneNumbers("RU");
-    private final DestinationPolicy policy = new DestinationPolicy(List.of("RU", "KZ"), Optional.of(List.of("7939")),
-            List.of("premium_rate", "shared_cost", "uan", "voicemail", "unknown", "toll_free", "pager"));
+    private final DestinationPolicy policy = new DestinationPolicy(new GeoConfig() {
+        @Override
+        public List<String> allowedRegions() {
+            return List.of("RU", "KZ");
+        }
+
+        @Override
+        public Optional<List<String>> deniedPrefixes() {
+            return Optional.of(List.of("7939"));
+        }
+
+        @Override
+        public List<String> deniedNumberTypes() {
+            return List.of("premium_rate", "shared_cost", "uan", "voicemail", "unknown", "toll_free", "pager");
+        }
+    });
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({

@@ -1,11 +1,10 @@
 package io.callauth.provider.support;
 
+import io.callauth.common.CodeSecret;
 import io.callauth.common.HmacSha256;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * For providers whose only handle on a call is its calling number (SunSim): the number's last digits are the code,
@@ -20,8 +19,8 @@ public class CallerIdDigest {
     static final String PREFIX = "hmac:";
     private final HmacSha256 hmac;
 
-    public CallerIdDigest(@ConfigProperty(name = "callauth.code-secret") Optional<String> secret) {
-        this.hmac = HmacSha256.fromSecret(secret);
+    public CallerIdDigest(CodeSecret secret) {
+        this.hmac = secret.hmac();
     }
 
     /** the digest of a calling number (any format: its last 10 digits count) */

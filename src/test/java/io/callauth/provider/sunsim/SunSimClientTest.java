@@ -68,7 +68,7 @@ class SunSimClientTest {
 
     private SunSimClient replica(Map<String, String> more) {
         return new SunSimClient(config(more), json, clock, redis, providers, metrics,
-                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")));
+                new io.callauth.provider.support.CallerIdDigest(new io.callauth.common.CodeSecret(java.util.Optional.of("sunsim-test-secret"))));
     }
 
     private SunSimConfig config(Map<String, String> more) {
@@ -107,7 +107,7 @@ class SunSimClientTest {
         // and a job whose digest is of the pool's other number does not take this row for its call
         String other = placed.digits().equals("74950001122") ? "74950003344" : "74950001122";
         TrackedCall otherCaller = new TrackedCall("vf_1.b", "vf_1", "sunsim",
-                new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret")).of(other),
+                new io.callauth.provider.support.CallerIdDigest(new io.callauth.common.CodeSecret(java.util.Optional.of("sunsim-test-secret"))).of(other),
                 "+79161234567", placedAt, placedAt + 35_000);
         assertThat(c.poll(otherCaller).await().indefinitely().status()).isEqualTo(CallStatus.CALLING);
 
@@ -216,7 +216,7 @@ class SunSimClientTest {
     /** another account's caller ID, whose visible digits are those of our pool's numbers */
     private static final String OTHER_ACCOUNT = "74950009911";
     private static final io.callauth.provider.support.CallerIdDigest DIGEST =
-            new io.callauth.provider.support.CallerIdDigest(java.util.Optional.of("sunsim-test-secret"));
+            new io.callauth.provider.support.CallerIdDigest(new io.callauth.common.CodeSecret(java.util.Optional.of("sunsim-test-secret")));
 
     private static byte[] bytes(io.callauth.provider.CallAudio audio) {
         return audio.body().collect().in(io.vertx.mutiny.core.buffer.Buffer::buffer,
