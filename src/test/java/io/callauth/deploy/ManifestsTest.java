@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +68,12 @@ class ManifestsTest {
     static final Pattern SECRET_KEY = Pattern.compile("PASSWORD|SECRET|ACCESSKEY|API_KEYS|PRIVATE_KEY|_TOKEN$");
     /** a value that carries a credential: scheme://user:password@ or scheme://:password@, or a password parameter */
     static final Pattern SECRET_VALUE = Pattern.compile("://[^/@\\s]*:[^/@\\s]+@|(?i)[?&;]password=");
+
+    /** the replica roles (ReplicaRoles): api, worker, or both when unset */
+    static final String ROLES_ENV = "CALLAUTH_ROLES";
+    static final String DEFAULT_ROLES = "api,worker";
+    /** the services of docker-compose.yml that run the app, each named after its role */
+    static final List<String> COMPOSE_ROLES = List.of("api", "worker");
 
     /** the local API key docker-compose.yml documents; CALLAUTH_API_KEYS there must hold its SHA-256 */
     static final String COMPOSE_API_KEY = "local-dev-key";
@@ -242,8 +249,14 @@ class ManifestsTest {
                     if (Kustomize.containers(d).indexOf(c) >= containers.size()) {
                         continue; // an init container needs neither ports nor probes
                     }
-                    if (!Objects.equals(containerPort(c, "http"), API_PORT)) {
-                        problems.add(cw + ": no container port http " + API_PORT);
+                    boolean servesApi = roles(b, d).contains("api");
+                    if (servesApi && !Objects.equals(containerPort(c, "http"), API_PORT)) {
+                        problems.add(cw + ": no container port http " + API_PORT + " (its roles " + roles(b, d)
+                                + " include api)");
+                    }
+                    if (!servesApi && (containerPort(c, API_PORT) != null || containerPort(c, "http") != null)) {
+                        problems.add(cw + ": declares the API port (http, " + API_PORT + "), yet its roles "
+                                + roles(b, d) + " open none");
                     }
                     if (!Objects.equals(containerPort(c, "management"), MANAGEMENT_PORT)) {
                         problems.add(cw + ": no container port management " + MANAGEMENT_PORT);
@@ -338,9 +351,10 @@ class ManifestsTest {
         List<String> problems = new ArrayList<>();
         for (Path overlay : overlays()) {
             Kustomize.Build b = Kustomize.build(overlay);
-            Map<String, String> env = new LinkedHashMap<>();
-            Set<String> secretKeys = new TreeSet<>();
+            // every Deployment's pods on their own: the API's and the workers' both start only when complete
             for (Map<String, Object> d : b.ofKind("Deployment")) {
+                Map<String, String> env = new LinkedHashMap<>();
+                Set<String> secretKeys = new TreeSet<>();
                 for (Map<String, Object> c : Yaml.maps(d, "spec", "template", "spec", "containers")) {
                     for (Map<String, Object> from : Yaml.maps(c, "envFrom")) {
                         String cm = Yaml.str(from, "configMapRef", "name");
@@ -358,13 +372,14 @@ class ManifestsTest {
                         env.put(Yaml.str(e, "name"), Objects.toString(Yaml.str(e, "value"), ""));
                     }
                 }
-            }
-            for (String missing : missingEnv(env)) {
-                problems.add(rel(overlay) + ": the pods get no " + missing);
-            }
-            for (String s : SECRET_ENV) {
-                if (!secretKeys.contains(s)) {
-                    problems.add(rel(overlay) + ": the Secret (template) does not list " + s);
+                String where = rel(overlay) + ": Deployment " + Yaml.name(d);
+                for (String missing : missingEnv(env)) {
+                    problems.add(where + ": the pods get no " + missing);
+                }
+                for (String s : SECRET_ENV) {
+                    if (!secretKeys.contains(s)) {
+                        problems.add(where + ": the Secret (template) it reads does not list " + s);
+                    }
                 }
             }
         }
@@ -423,57 +438,106 @@ class ManifestsTest {
     }
 
     @Test
-    void serviceDisruptionBudgetAutoscalerPolicyAndMonitoringFitTheDeployment() {
+    void apiAndWorkerAreTwoDeploymentsOfOneImageWhoseSelectorsDoNotOverlap() {
         List<String> problems = new ArrayList<>();
         for (Kustomize.Build b : builds()) {
             String at = rel(b.dir()) + ": ";
             List<Map<String, Object>> deployments = b.ofKind("Deployment");
-            Map<String, Object> d = deployments.isEmpty() ? Map.of() : deployments.get(0);
-            Map<String, String> podLabels = stringMap(Yaml.map(d, "spec", "template", "metadata", "labels"));
-            Map<String, String> selector = stringMap(Yaml.map(d, "spec", "selector", "matchLabels"));
-            if (!podLabels.entrySet().containsAll(selector.entrySet())) {
-                problems.add(at + "the Deployment's selector does not match its pod labels");
+            for (String role : List.of("api", "worker")) {
+                List<String> names = deployments.stream().filter(d -> roles(b, d).equals(Set.of(role)))
+                        .map(Yaml::name).toList();
+                if (names.size() != 1) {
+                    problems.add(at + "want exactly one Deployment with " + ROLES_ENV + "=" + role + ", have "
+                            + names);
+                }
             }
+            for (Map<String, Object> d : deployments) {
+                Set<String> roles = roles(b, d);
+                if (!roles.equals(Set.of("api")) && !roles.equals(Set.of("worker"))) {
+                    problems.add(at + "Deployment " + Yaml.name(d) + " runs the roles " + roles + "; set "
+                            + ROLES_ENV + " to api or to worker (both would run the background jobs beside the API)");
+                }
+            }
+            Set<String> images = new TreeSet<>();
+            deployments.forEach(d -> images.add(Objects.toString(Yaml.str(firstContainer(d), "image"))));
+            if (images.size() > 1) {
+                problems.add(at + "the Deployments run different images " + images + "; the roles are one image");
+            }
+            for (int i = 0; i < deployments.size(); i++) {
+                Map<String, Object> d = deployments.get(i);
+                String w = at + "Deployment " + Yaml.name(d);
+                Map<String, Object> selector = Yaml.map(d, "spec", "selector");
+                if (!selector.keySet().equals(Set.of("matchLabels"))) {
+                    problems.add(w + ": a selector of anything but matchLabels is not modelled here: " + selector);
+                }
+                if (!selects(Yaml.map(selector, "matchLabels"), podLabels(d))) {
+                    problems.add(w + ": its selector does not match its own pod labels");
+                }
+                for (Map<String, Object> other : deployments.subList(i + 1, deployments.size())) {
+                    Map<String, Object> theirs = Yaml.map(other, "spec", "selector", "matchLabels");
+                    if (overlap(Yaml.map(selector, "matchLabels"), theirs)) {
+                        problems.add(w + " and Deployment " + Yaml.name(other) + ": their selectors "
+                                + Yaml.map(selector, "matchLabels") + " and " + theirs + " overlap (no label tells "
+                                + "their pods apart); each would count the other's pods as its own");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void servicesDisruptionBudgetsAutoscalersPoliciesAndMonitoringEachFitOneDeployment() {
+        List<String> problems = new ArrayList<>();
+        for (Kustomize.Build b : builds()) {
+            String at = rel(b.dir()) + ": ";
+            List<Map<String, Object>> deployments = b.ofKind("Deployment");
 
             List<Map<String, Object>> services = b.ofKind("Service");
             if (services.isEmpty()) {
                 problems.add(at + "no Service");
             }
             for (Map<String, Object> s : services) {
-                if (!selects(Yaml.map(s, "spec", "selector"), podLabels)) {
-                    problems.add(at + "Service " + Yaml.name(s) + " does not select the Deployment's pods");
+                String w = at + "Service " + Yaml.name(s);
+                Map<String, Object> d = onlyDeployment(w, b, Yaml.map(s, "spec", "selector"), problems);
+                if (d == null) {
+                    continue;
                 }
                 for (Map<String, Object> p : Yaml.maps(s, "spec", "ports")) {
                     Object target = p.containsKey("targetPort") ? p.get("targetPort") : p.get("port");
                     if (containerPort(firstContainer(d), target) == null) {
-                        problems.add(at + "Service " + Yaml.name(s) + " port " + Yaml.str(p, "name")
-                                + " targets " + target + ", which no container port is");
+                        problems.add(w + " port " + Yaml.str(p, "name") + " targets " + target + ", which no "
+                                + "container port of Deployment " + Yaml.name(d) + " is");
                     }
                 }
             }
 
             List<Map<String, Object>> pdbs = b.ofKind("PodDisruptionBudget");
-            if (pdbs.isEmpty()) {
-                problems.add(at + "no PodDisruptionBudget");
-            }
             for (Map<String, Object> pdb : pdbs) {
+                String w = at + "PodDisruptionBudget " + Yaml.name(pdb);
                 if (!"policy/v1".equals(Yaml.str(pdb, "apiVersion"))) {
-                    problems.add(at + "PodDisruptionBudget " + Yaml.name(pdb) + " is not policy/v1");
+                    problems.add(w + " is not policy/v1");
                 }
-                if (!selects(Yaml.map(pdb, "spec", "selector", "matchLabels"), podLabels)) {
-                    problems.add(at + "PodDisruptionBudget " + Yaml.name(pdb)
-                            + " does not select the Deployment's pods");
-                }
+                onlyDeployment(w, b, Yaml.map(pdb, "spec", "selector", "matchLabels"), problems);
                 if (Yaml.at(pdb, "spec", "minAvailable") == null && Yaml.at(pdb, "spec", "maxUnavailable") == null) {
-                    problems.add(at + "PodDisruptionBudget " + Yaml.name(pdb) + " sets neither minAvailable nor "
-                            + "maxUnavailable");
+                    problems.add(w + " sets neither minAvailable nor maxUnavailable");
+                }
+            }
+            for (Map<String, Object> d : deployments) {
+                List<String> covering = pdbs.stream()
+                        .filter(p -> selects(Yaml.map(p, "spec", "selector", "matchLabels"), podLabels(d)))
+                        .map(Yaml::name).toList();
+                if (covering.isEmpty()) {
+                    problems.add(at + "no PodDisruptionBudget covers Deployment " + Yaml.name(d) + "'s pods: a drain "
+                            + "may take them all at once");
+                } else if (covering.size() > 1) {
+                    problems.add(at + "Deployment " + Yaml.name(d) + "'s pods are under the PodDisruptionBudgets "
+                            + covering + "; eviction refuses a pod under more than one");
                 }
             }
 
             List<Map<String, Object>> hpas = b.ofKind("HorizontalPodAutoscaler");
-            if (hpas.isEmpty()) {
-                problems.add(at + "no HorizontalPodAutoscaler");
-            }
+            Map<String, List<String>> autoscalers = new LinkedHashMap<>();
             for (Map<String, Object> hpa : hpas) {
                 String w = at + "HorizontalPodAutoscaler " + Yaml.name(hpa);
                 if (!"autoscaling/v2".equals(Yaml.str(hpa, "apiVersion"))) {
@@ -483,9 +547,8 @@ class ManifestsTest {
                 if (!"Deployment".equals(Yaml.str(ref, "kind")) || !"apps/v1".equals(Yaml.str(ref, "apiVersion"))
                         || b.find("Deployment", Objects.toString(Yaml.str(ref, "name"))) == null) {
                     problems.add(w + " does not target a Deployment of the build: " + ref);
-                } else if (Yaml.at(b.find("Deployment", Yaml.str(ref, "name")), "spec", "replicas") != null) {
-                    problems.add(at + "Deployment " + Yaml.str(ref, "name") + " sets spec.replicas, which every "
-                            + "apply would reset under the autoscaler; set the HPA's minReplicas instead");
+                } else {
+                    autoscalers.computeIfAbsent(Yaml.str(ref, "name"), k -> new ArrayList<>()).add(Yaml.name(hpa));
                 }
                 boolean cpu = Yaml.maps(hpa, "spec", "metrics").stream().anyMatch(m -> "Resource".equals(
                         Yaml.str(m, "type")) && "cpu".equals(Yaml.str(m, "resource", "name")));
@@ -499,42 +562,97 @@ class ManifestsTest {
                     problems.add(w + ": want 2 <= minReplicas <= maxReplicas, have " + min + ".." + max);
                 }
             }
+            for (Map<String, Object> d : deployments) {
+                String w = at + "Deployment " + Yaml.name(d);
+                List<String> mine = autoscalers.getOrDefault(Yaml.name(d), List.of());
+                Object replicas = Yaml.at(d, "spec", "replicas");
+                if (mine.size() > 1) {
+                    problems.add(w + " has " + mine.size() + " autoscalers " + mine + ", which would fight");
+                } else if (mine.size() == 1 && replicas != null) {
+                    problems.add(w + " sets spec.replicas, which every apply would reset under the autoscaler; set "
+                            + "the HPA's minReplicas instead");
+                } else if (mine.isEmpty() && roles(b, d).contains("api")) {
+                    problems.add(w + " serves the API but has no HorizontalPodAutoscaler");
+                } else if (mine.isEmpty() && !(replicas instanceof Number n && n.intValue() >= 2)) {
+                    problems.add(w + " has no autoscaler and spec.replicas " + replicas + "; want at least 2, so that "
+                            + "one survives another's drain or death");
+                }
+            }
 
             List<Map<String, Object>> policies = b.ofKind("NetworkPolicy");
             if (policies.isEmpty()) {
                 problems.add(at + "no NetworkPolicy");
             }
+            Set<Object> egress = new LinkedHashSet<>();
             for (Map<String, Object> np : policies) {
-                checkNetworkPolicy(at + "NetworkPolicy " + Yaml.name(np), np, podLabels, problems);
+                String w = at + "NetworkPolicy " + Yaml.name(np);
+                Map<String, Object> d = onlyDeployment(w, b, Yaml.map(np, "spec", "podSelector", "matchLabels"),
+                        problems);
+                if (d != null) {
+                    checkNetworkPolicy(w, np, roles(b, d).contains("api"), problems);
+                }
+                egress.add(Yaml.at(np, "spec", "egress"));
+            }
+            if (egress.size() > 1) {
+                problems.add(at + "the NetworkPolicies let out different traffic; the API and the workers both need "
+                        + "DNS, Redis, PostgreSQL and the providers: " + egress);
+            }
+            for (Map<String, Object> d : deployments) {
+                boolean covered = policies.stream().anyMatch(np -> selects(
+                        Yaml.map(np, "spec", "podSelector", "matchLabels"), podLabels(d)));
+                if (!covered) {
+                    problems.add(at + "no NetworkPolicy selects Deployment " + Yaml.name(d) + "'s pods: anything "
+                            + "may reach them");
+                }
+                for (Map<String, Object> tsc : Yaml.maps(d, "spec", "template", "spec", "topologySpreadConstraints")) {
+                    onlyDeployment(at + "Deployment " + Yaml.name(d) + ": a topologySpreadConstraint", b,
+                            Yaml.map(tsc, "labelSelector", "matchLabels"), problems);
+                    List<Map<String, Object>> spread = selected(b, Yaml.map(tsc, "labelSelector", "matchLabels"));
+                    if (spread.size() == 1 && spread.get(0) != d) {
+                        problems.add(at + "Deployment " + Yaml.name(d) + " spreads its pods by another Deployment's ("
+                                + Yaml.name(spread.get(0)) + ")");
+                    }
+                }
             }
 
             List<Map<String, Object>> monitors = b.ofKind("ServiceMonitor");
-            boolean annotated = "true".equals(Yaml.str(d, "spec", "template", "metadata", "annotations",
-                    "prometheus.io/scrape"));
-            if (!b.dir().equals(BASE) && monitors.isEmpty() && !annotated) {
-                problems.add(at + "nothing has Prometheus scrape the pods (ServiceMonitor or prometheus.io "
-                        + "annotations)");
-            }
             for (Map<String, Object> sm : monitors) {
                 String w = at + "ServiceMonitor " + Yaml.name(sm);
-                Map<String, Object> svc = services.stream()
+                List<Map<String, Object>> scraped = services.stream()
                         .filter(s -> selects(Yaml.map(sm, "spec", "selector", "matchLabels"),
                                 stringMap(Yaml.map(s, "metadata", "labels"))))
-                        .findFirst().orElse(null);
-                if (svc == null) {
+                        .toList();
+                if (scraped.isEmpty()) {
                     problems.add(w + " selects no Service of the build");
-                    continue;
                 }
                 List<Map<String, Object>> endpoints = Yaml.maps(sm, "spec", "endpoints");
                 if (endpoints.isEmpty()) {
                     problems.add(w + " has no endpoints");
                 }
-                for (Map<String, Object> e : endpoints) {
-                    Integer target = servicePortTarget(b, Yaml.name(svc), Yaml.str(e, "port"));
-                    if (!Objects.equals(target, MANAGEMENT_PORT) || !"/q/metrics".equals(Yaml.str(e, "path"))) {
-                        problems.add(w + " scrapes " + Yaml.str(e, "port") + " (container port " + target + ") "
-                                + Yaml.str(e, "path") + ", not " + MANAGEMENT_PORT + " /q/metrics");
+                for (Map<String, Object> svc : scraped) {
+                    for (Map<String, Object> e : endpoints) {
+                        Integer target = servicePortTarget(b, Yaml.name(svc), Yaml.str(e, "port"));
+                        if (!Objects.equals(target, MANAGEMENT_PORT) || !"/q/metrics".equals(Yaml.str(e, "path"))) {
+                            problems.add(w + " scrapes Service " + Yaml.name(svc) + " on " + Yaml.str(e, "port")
+                                    + " (container port " + target + ") " + Yaml.str(e, "path") + ", not "
+                                    + MANAGEMENT_PORT + " /q/metrics");
+                        }
                     }
+                }
+            }
+            for (Map<String, Object> d : deployments) {
+                boolean monitored = monitors.stream().anyMatch(sm -> services.stream().anyMatch(s ->
+                        selects(Yaml.map(sm, "spec", "selector", "matchLabels"),
+                                stringMap(Yaml.map(s, "metadata", "labels")))
+                                && selects(Yaml.map(s, "spec", "selector"), podLabels(d))));
+                boolean annotated = "true".equals(Yaml.str(d, "spec", "template", "metadata", "annotations",
+                        "prometheus.io/scrape"));
+                if (!monitors.isEmpty() && !monitored) {
+                    problems.add(at + "no ServiceMonitor reaches Deployment " + Yaml.name(d) + "'s pods (through a "
+                            + "Service that selects them): its metrics go unscraped");
+                } else if (!b.dir().equals(BASE) && monitors.isEmpty() && !annotated) {
+                    problems.add(at + "nothing has Prometheus scrape Deployment " + Yaml.name(d) + "'s pods "
+                            + "(ServiceMonitor or prometheus.io annotations)");
                 }
             }
         }
@@ -544,83 +662,128 @@ class ManifestsTest {
     // ---------------------------------------------------------------------------------- docker-compose, the image
 
     @Test
-    void composeRunsThePackagedAppWiredLikeProduction() throws Exception {
+    void composeRunsTheApiAndTheWorkerOfThePackagedAppWiredLikeProduction() throws Exception {
         List<String> problems = new ArrayList<>();
         Path composeFile = ROOT.resolve("docker-compose.yml");
         Map<String, Object> compose = Yaml.single(composeFile);
         Map<String, Object> services = Yaml.map(compose, "services");
-        Map<String, Object> app = Yaml.map(services, "callauth");
-        if (app.isEmpty()) {
-            problems.add("docker-compose.yml: no service callauth");
-        }
-        if (!Objects.equals(Yaml.str(app, "build", "dockerfile"), ROOT.relativize(DOCKERFILE).toString())
-                || !Set.of(".", "./").contains(Objects.toString(Yaml.str(app, "build", "context")))) {
-            problems.add("callauth is not built from the repository root with " + ROOT.relativize(DOCKERFILE));
-        }
-        Map<String, String> env = new LinkedHashMap<>();
-        Object envFiles = Yaml.at(app, "env_file");
-        for (String f : envFiles instanceof List ? Yaml.strings(app, "env_file")
-                : envFiles == null ? List.<String>of() : List.of(envFiles.toString())) {
-            Path p = ROOT.resolve(f).normalize();
-            if (Files.isRegularFile(p)) {
-                env.putAll(Yaml.envFile(p));
-            } else {
-                problems.add("callauth's env_file " + f + " does not exist");
+        Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+        for (String role : COMPOSE_ROLES) {
+            Map<String, Object> app = Yaml.map(services, role);
+            if (app.isEmpty()) {
+                problems.add("docker-compose.yml: no service " + role);
+                continue;
+            }
+            if (!Objects.equals(Yaml.str(app, "build", "dockerfile"), ROOT.relativize(DOCKERFILE).toString())
+                    || !Set.of(".", "./").contains(Objects.toString(Yaml.str(app, "build", "context")))) {
+                problems.add(role + " is not built from the repository root with " + ROOT.relativize(DOCKERFILE));
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            Object envFiles = Yaml.at(app, "env_file");
+            for (String f : envFiles instanceof List ? Yaml.strings(app, "env_file")
+                    : envFiles == null ? List.<String>of() : List.of(envFiles.toString())) {
+                Path p = ROOT.resolve(f).normalize();
+                if (Files.isRegularFile(p)) {
+                    env.putAll(Yaml.envFile(p));
+                } else {
+                    problems.add(role + "'s env_file " + f + " does not exist");
+                }
+            }
+            Object environment = Yaml.at(app, "environment");
+            if (environment instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> env.put(k.toString(), Objects.toString(v, "")));
+            } else if (environment instanceof List<?> l) {
+                for (Object o : l) {
+                    String s = o.toString();
+                    int eq = s.indexOf('=');
+                    env.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
+                }
+            }
+            envs.put(role, env);
+            for (String missing : missingEnv(env)) {
+                problems.add(role + " in docker-compose.yml gets no " + missing);
+            }
+            if (!role.equals(env.get(ROLES_ENV))) {
+                problems.add(role + " in docker-compose.yml runs " + ROLES_ENV + "="
+                        + env.getOrDefault(ROLES_ENV, "(unset: " + DEFAULT_ROLES + ")") + ", not " + role);
+            }
+            String codeSecret = env.getOrDefault("CALLAUTH_CODE_SECRET", "");
+            if (codeSecret.length() < 32) {
+                problems.add("CALLAUTH_CODE_SECRET of " + role + " in docker-compose.yml is shorter than 32 "
+                        + "characters");
+            }
+            String keyHash = sha256(COMPOSE_API_KEY);
+            if (!env.getOrDefault("CALLAUTH_API_KEYS", "").contains(":" + keyHash)
+                    || !Files.readString(composeFile).contains(COMPOSE_API_KEY)) {
+                problems.add("CALLAUTH_API_KEYS of " + role + " in docker-compose.yml does not hold sha256(\""
+                        + COMPOSE_API_KEY + "\") = " + keyHash + ", the key its comments document");
+            }
+            Set<Integer> published = new TreeSet<>();
+            for (String port : Yaml.strings(app, "ports")) {
+                if (!port.startsWith("127.0.0.1:")) {
+                    problems.add(role + " publishes " + port + " beyond 127.0.0.1");
+                }
+                String[] parts = port.split(":");
+                published.add(Integer.parseInt(parts[parts.length - 1].replaceAll("/.*", "")));
+            }
+            if (Yaml.at(app, "expose") != null) {
+                problems.add(role + " declares expose: " + Yaml.at(app, "expose") + "; nothing needs it");
+            }
+            if ("api".equals(role) && !published.containsAll(List.of(API_PORT, MANAGEMENT_PORT))) {
+                problems.add("api publishes container ports " + published + ", not " + API_PORT + " and "
+                        + MANAGEMENT_PORT);
+            }
+            if (!"api".equals(role) && (!published.isEmpty() || Yaml.at(app, "ports") != null)) {
+                problems.add(role + " publishes " + Yaml.at(app, "ports") + "; it has no API port, and the host's "
+                        + MANAGEMENT_PORT + " is api's");
+            }
+            for (String dep : List.of("redis", "postgres")) {
+                if (!"service_healthy".equals(Yaml.str(app, "depends_on", dep, "condition"))) {
+                    problems.add(role + " does not wait for " + dep + " to be healthy (depends_on condition)");
+                }
+            }
+            String healthcheck = Yaml.strings(app, "healthcheck", "test").toString();
+            if (!healthcheck.contains(":" + MANAGEMENT_PORT) && !healthcheck.contains("/" + MANAGEMENT_PORT)) {
+                problems.add(role + "'s healthcheck does not ask the management port " + MANAGEMENT_PORT + ": "
+                        + healthcheck);
+            }
+            if (!Boolean.TRUE.equals(Yaml.at(app, "read_only")) || Yaml.strings(app, "tmpfs").stream()
+                    .noneMatch(t -> t.equals("/tmp") || t.startsWith("/tmp:"))) {
+                problems.add(role + " does not run read-only with a /tmp tmpfs, as in Kubernetes");
             }
         }
-        Object environment = Yaml.at(app, "environment");
-        if (environment instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> env.put(k.toString(), Objects.toString(v, "")));
-        } else if (environment instanceof List<?> l) {
-            for (Object o : l) {
-                String s = o.toString();
-                int eq = s.indexOf('=');
-                env.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "" : s.substring(eq + 1));
+        Map<String, Object> api = Yaml.map(services, "api");
+        Map<String, Object> worker = Yaml.map(services, "worker");
+        if (!Objects.equals(Yaml.at(api, "image"), Yaml.at(worker, "image"))
+                || !Objects.equals(Yaml.at(api, "build"), Yaml.at(worker, "build"))) {
+            problems.add("api and worker are not the same image: " + Yaml.at(api, "image") + " " + Yaml.at(api, "build")
+                    + " vs " + Yaml.at(worker, "image") + " " + Yaml.at(worker, "build"));
+        }
+        if (envs.size() == COMPOSE_ROLES.size()) {
+            Map<String, String> a = new TreeMap<>(envs.get("api"));
+            Map<String, String> w = new TreeMap<>(envs.get("worker"));
+            a.remove(ROLES_ENV);
+            w.remove(ROLES_ENV);
+            if (!a.equals(w)) {
+                Set<String> differ = new TreeSet<>(a.keySet());
+                differ.addAll(w.keySet());
+                differ.removeIf(k -> Objects.equals(a.get(k), w.get(k)));
+                problems.add("api and worker in docker-compose.yml differ in " + differ + " (beyond " + ROLES_ENV
+                        + "); keep their settings alike");
             }
         }
-        for (String missing : missingEnv(env)) {
-            problems.add("callauth in docker-compose.yml gets no " + missing);
-        }
-        String codeSecret = env.getOrDefault("CALLAUTH_CODE_SECRET", "");
-        if (codeSecret.length() < 32) {
-            problems.add("CALLAUTH_CODE_SECRET in docker-compose.yml is shorter than 32 characters");
-        }
-        String keyHash = sha256(COMPOSE_API_KEY);
-        if (!env.getOrDefault("CALLAUTH_API_KEYS", "").contains(":" + keyHash)
-                || !Files.readString(composeFile).contains(COMPOSE_API_KEY)) {
-            problems.add("CALLAUTH_API_KEYS in docker-compose.yml does not hold sha256(\"" + COMPOSE_API_KEY
-                    + "\") = " + keyHash + ", the key its comments document");
-        }
-        Set<Integer> published = new TreeSet<>();
-        for (String port : Yaml.strings(app, "ports")) {
-            if (!port.startsWith("127.0.0.1:")) {
-                problems.add("callauth publishes " + port + " beyond 127.0.0.1");
+        services.forEach((name, s) -> {
+            boolean app = Objects.equals(Yaml.at(s, "image"), Yaml.at(api, "image"))
+                    || Yaml.at(s, "build") != null;
+            if (app && !COMPOSE_ROLES.contains(name)) {
+                problems.add("service " + name + " runs the app besides api and worker");
             }
-            String[] parts = port.split(":");
-            published.add(Integer.parseInt(parts[parts.length - 1].replaceAll("/.*", "")));
-        }
-        if (!published.containsAll(List.of(API_PORT, MANAGEMENT_PORT))) {
-            problems.add("callauth publishes container ports " + published + ", not " + API_PORT + " and "
-                    + MANAGEMENT_PORT);
-        }
-        for (String dep : List.of("redis", "postgres")) {
-            if (!"service_healthy".equals(Yaml.str(app, "depends_on", dep, "condition"))) {
-                problems.add("callauth does not wait for " + dep + " to be healthy (depends_on condition)");
-            }
-        }
-        for (String s : List.of("callauth", "redis", "postgres")) {
+        });
+        for (String s : List.of("redis", "postgres")) {
             if (Yaml.strings(services, s, "healthcheck", "test").isEmpty()
                     && Yaml.str(services, s, "healthcheck", "test") == null) {
                 problems.add("service " + s + " has no healthcheck");
             }
-        }
-        if (!Yaml.strings(app, "healthcheck", "test").toString().contains(":" + MANAGEMENT_PORT + "")
-                && !Yaml.strings(app, "healthcheck", "test").toString().contains("/" + MANAGEMENT_PORT)) {
-            problems.add("callauth's healthcheck does not ask the management port " + MANAGEMENT_PORT);
-        }
-        if (!Boolean.TRUE.equals(Yaml.at(app, "read_only"))
-                || Yaml.strings(app, "tmpfs").stream().noneMatch(t -> t.equals("/tmp") || t.startsWith("/tmp:"))) {
-            problems.add("callauth does not run read-only with a /tmp tmpfs, as in Kubernetes");
         }
         String redis = Objects.toString(Yaml.str(services, "redis", "image"), "");
         String postgres = Objects.toString(Yaml.str(services, "postgres", "image"), "");
@@ -699,11 +862,12 @@ class ManifestsTest {
 
     // --------------------------------------------------------------------------------------------------- helpers
 
-    static void checkNetworkPolicy(String w, Map<String, Object> np, Map<String, String> podLabels,
-                                   List<String> problems) {
-        if (!selects(Yaml.map(np, "spec", "podSelector", "matchLabels"), podLabels)) {
-            problems.add(w + " does not select the Deployment's pods");
-        }
+    /**
+     * One NetworkPolicy, for the pods of one Deployment: the API's admit the API port and the management port, the
+     * workers' the management port and never the API port (they open none); only the monitoring namespace reaches
+     * the management port; out, DNS, Redis, PostgreSQL and HTTPS.
+     */
+    static void checkNetworkPolicy(String w, Map<String, Object> np, boolean api, List<String> problems) {
         List<String> types = Yaml.strings(np, "spec", "policyTypes");
         if (!types.containsAll(List.of("Ingress", "Egress"))) {
             problems.add(w + " policyTypes " + types + " do not include both Ingress and Egress");
@@ -718,7 +882,8 @@ class ManifestsTest {
             for (Map<String, Object> p : ports) {
                 Object port = p.get("port");
                 boolean management = Objects.equals(port, MANAGEMENT_PORT) || "management".equals(port);
-                inPorts.add(management ? MANAGEMENT_PORT : port instanceof Number n ? n.intValue() : -1);
+                inPorts.add(management ? MANAGEMENT_PORT : "http".equals(port) ? API_PORT
+                        : port instanceof Number n ? n.intValue() : -1);
                 if (management) {
                     for (Map<String, Object> peer : from) {
                         boolean monitoring = peer.keySet().equals(Set.of("namespaceSelector"))
@@ -732,8 +897,13 @@ class ManifestsTest {
                 }
             }
         }
-        if (!inPorts.containsAll(List.of(API_PORT, MANAGEMENT_PORT))) {
-            problems.add(w + " admits ports " + inPorts + ", want " + API_PORT + " and " + MANAGEMENT_PORT);
+        if (api && !inPorts.containsAll(List.of(API_PORT, MANAGEMENT_PORT))) {
+            problems.add(w + " admits ports " + inPorts + " to the API's pods, want " + API_PORT + " and "
+                    + MANAGEMENT_PORT);
+        }
+        if (!api && (!inPorts.contains(MANAGEMENT_PORT) || inPorts.contains(API_PORT))) {
+            problems.add(w + " admits ports " + inPorts + " to the workers' pods, want " + MANAGEMENT_PORT
+                    + " and never " + API_PORT);
         }
         Set<String> outPorts = new TreeSet<>();
         for (Map<String, Object> rule : Yaml.maps(np, "spec", "egress")) {
@@ -746,6 +916,62 @@ class ManifestsTest {
                 problems.add(w + " lets out " + outPorts + ", lacking " + need);
             }
         }
+    }
+
+    /**
+     * A Deployment's replica roles, as its pods read them: {@value #ROLES_ENV} from the container's env, else from a
+     * ConfigMap it takes its env from, else the app's default ({@value #DEFAULT_ROLES}).
+     */
+    static Set<String> roles(Kustomize.Build b, Map<String, Object> deployment) {
+        Map<String, Object> c = firstContainer(deployment);
+        String value = null;
+        for (Map<String, Object> from : Yaml.maps(c, "envFrom")) {
+            String cm = Yaml.str(from, "configMapRef", "name");
+            if (cm != null && b.find("ConfigMap", cm) != null
+                    && Yaml.str(b.find("ConfigMap", cm), "data", ROLES_ENV) != null) {
+                value = Yaml.str(b.find("ConfigMap", cm), "data", ROLES_ENV);
+            }
+        }
+        for (Map<String, Object> e : Yaml.maps(c, "env")) {
+            if (ROLES_ENV.equals(Yaml.str(e, "name"))) {
+                value = Objects.toString(Yaml.str(e, "value"), "");
+            }
+        }
+        Set<String> roles = new TreeSet<>();
+        for (String r : (value == null ? DEFAULT_ROLES : value).split(",")) {
+            if (!r.isBlank()) {
+                roles.add(r.strip().toLowerCase());
+            }
+        }
+        return roles;
+    }
+
+    static Map<String, String> podLabels(Map<String, Object> deployment) {
+        return stringMap(Yaml.map(deployment, "spec", "template", "metadata", "labels"));
+    }
+
+    /** the Deployments of the build whose pods a (matchLabels) selector selects */
+    static List<Map<String, Object>> selected(Kustomize.Build b, Map<String, Object> selector) {
+        return b.ofKind("Deployment").stream().filter(d -> selects(selector, podLabels(d))).toList();
+    }
+
+    /** the one Deployment whose pods the selector selects, or null (and a problem) when it selects none or several */
+    static Map<String, Object> onlyDeployment(String w, Kustomize.Build b, Map<String, Object> selector,
+                                              List<String> problems) {
+        List<Map<String, Object>> ds = selected(b, selector);
+        if (ds.size() != 1) {
+            problems.add(w + " selects " + selector + ": the pods of " + ds.stream().map(Yaml::name).toList()
+                    + ", want those of exactly one Deployment");
+            return null;
+        }
+        return ds.get(0);
+    }
+
+    /** whether some set of labels satisfies both matchLabels selectors: no key they share has two values */
+    static boolean overlap(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, String> x = stringMap(a);
+        Map<String, String> y = stringMap(b);
+        return x.keySet().stream().filter(y::containsKey).allMatch(k -> x.get(k).equals(y.get(k)));
     }
 
     /** the (kind, name) pairs of ConfigMaps and Secrets an object's pod template refers to */
