@@ -20,8 +20,8 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
 
     /** query parameter → column, for the filters that compare one column for equality */
     static final Map<String, String> COLUMNS = columns();
-    static final Set<String> TYPES = Set.of("started", "refused", "call_placed", "call_failed", "call_outcome",
-            "fallback", "resend", "check", "approved", "canceled", "expired", "failed", "max_attempts_reached");
+    static final Set<String> TYPES = java.util.Arrays.stream(AttemptType.values()).map(AttemptType::wire)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     static final Set<String> PARAMETERS = parameters();
 
     private static Map<String, String> columns() {

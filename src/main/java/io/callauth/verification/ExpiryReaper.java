@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.StreamHold;
@@ -139,7 +140,7 @@ public class ExpiryReaper implements StreamHold {
             if (!r.result().equals("expire")) {
                 return Uni.createFrom().item(0);
             }
-            return attempts.append(started.with("at", Long.toString(now)).withType("expired")
+            return attempts.append(started.with("at", Long.toString(now)).withType(AttemptType.EXPIRED)
                             .withProvider(r.provider().isEmpty() ? null : r.provider())
                             .withChannel(r.channel().isEmpty() ? null : r.channel()))
                     .chain(() -> store.expiryLogged(id))
