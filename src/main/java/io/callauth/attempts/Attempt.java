@@ -14,9 +14,8 @@ public record Attempt(
         String id,
         @Schema(required = true, description = "When it happened")
         Instant at,
-        @Schema(required = true, description = "What happened", enumeration = {"started", "refused", "call_placed",
-                "call_failed", "call_outcome", "fallback", "resend", "check", "approved", "max_attempts_reached",
-                "canceled", "expired", "failed"}, examples = "check")
+        @Schema(required = true, ref = io.callauth.openapi.NamedEnums.ATTEMPT_TYPE, description = "What happened "
+                + "(`AttemptType`: an open set, new types may be added)", examples = "check")
         String type,
         @Schema(description = "The verification; absent on a refused start",
                 examples = "vf_4c1e0d6a9b2f47e3a1c5d8e7f6a5b4c3")

@@ -1,10 +1,10 @@
 package io.callauth.attempts;
 
 import io.callauth.common.ApiProblem;
+import io.callauth.common.Timestamps;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,8 +20,8 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
 
     /** query parameter → column, for the filters that compare one column for equality */
     static final Map<String, String> COLUMNS = columns();
-    static final Set<String> TYPES = Set.of("started", "refused", "call_placed", "call_failed", "call_outcome",
-            "fallback", "resend", "check", "approved", "canceled", "expired", "failed", "max_attempts_reached");
+    static final Set<String> TYPES = java.util.Arrays.stream(AttemptType.values()).map(AttemptType::wire)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     static final Set<String> PARAMETERS = parameters();
 
     private static Map<String, String> columns() {
@@ -141,18 +141,7 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
     }
 
     private static Instant instant(String v, String name) {
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.OffsetDateTime.parse(v).toInstant();
-            } catch (DateTimeParseException e2) {
-                throw ApiProblem.invalidRequest(name + " must be an ISO-8601 instant, e.g. 2026-12-01T00:00:00Z");
-            }
-        }
+        return v == null ? null : Timestamps.require(v, name);
     }
 
     static String clip(String s) {

@@ -78,8 +78,8 @@ public record AttemptRecord(long at, String type, String verificationId, String 
         return with("outcome", outcome);
     }
 
-    public AttemptRecord withType(String type) {
-        return with("type", type);
+    public AttemptRecord withType(AttemptType type) {
+        return with("type", type.wire());
     }
 
     public AttemptRecord withProvider(String provider) {

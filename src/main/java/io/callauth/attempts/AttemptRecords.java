@@ -18,8 +18,9 @@ public final class AttemptRecords {
         return d.length() <= 8 ? d : d.substring(0, 8);
     }
 
-    public static Builder at(long at, String type) {
-        return new Builder(at, type);
+    /** a record of this type at this time (epoch millis) */
+    public static Builder at(long at, AttemptType type) {
+        return new Builder(at, type.wire());
     }
 
     /** One record's fields, set in any order; {@link #build()} makes the record. */

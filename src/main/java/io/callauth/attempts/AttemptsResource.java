@@ -65,7 +65,8 @@ public class AttemptsResource {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
     private static final Duration MAX_WINDOW = Duration.ofDays(31);
-    private static final Set<String> GROUP_BY = Set.of("provider", "country", "prefix", "appId", "hour", "day");
+    /** what a summary groups by, in the order the document lists them (the GroupBy schema, see NamedEnums) */
+    public static final List<String> GROUP_BY = List.of("provider", "country", "prefix", "appId", "hour", "day");
 
     private final AttemptArchive archive;
     private final PhoneNumbers phones;
@@ -121,14 +122,14 @@ public class AttemptsResource {
                     + "to approve, per group",
             description = "Read from hourly rollups: the window is widened to whole hours, at most 31 days. An "
                     + "approval counts in the hour and group its verification started in.")
-    @Parameter(name = "from", in = ParameterIn.QUERY, description = "The window's start (ISO-8601); default: 7 days "
-            + "before `to`", schema = @Schema(type = SchemaType.STRING, format = "date-time",
+    @Parameter(name = "from", in = ParameterIn.QUERY, description = "The window's start (RFC 3339, any offset: `Z`, "
+            + "`+03:00`, `+0300`); default: 7 days before `to`", schema = @Schema(type = SchemaType.STRING, format = "date-time",
             examples = "2026-11-24T00:00:00Z"))
-    @Parameter(name = "to", in = ParameterIn.QUERY, description = "The window's end (ISO-8601); default: now",
+    @Parameter(name = "to", in = ParameterIn.QUERY, description = "The window's end (RFC 3339, any offset); default: "
+            + "now",
             schema = @Schema(type = SchemaType.STRING, format = "date-time", examples = "2026-12-01T00:00:00Z"))
-    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "What to group by",
-            schema = @Schema(type = SchemaType.STRING, enumeration = {"provider", "country", "prefix", "appId",
-                    "hour", "day"}, defaultValue = "day"))
+    @Parameter(name = "groupBy", in = ParameterIn.QUERY, description = "What to group by (default: `day`)",
+            schema = @Schema(type = SchemaType.STRING, ref = io.callauth.openapi.NamedEnums.GROUP_BY))
     @APIResponse(responseCode = "200", description = "The window, the groups and the total",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = Summary.class)))

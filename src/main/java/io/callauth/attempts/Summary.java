@@ -17,8 +17,8 @@ public record Summary(
         Instant from,
         @Schema(required = true, description = "The window's end, exclusive (widened to a whole hour)")
         Instant to,
-        @Schema(required = true, description = "What the groups are", enumeration = {"provider", "country", "prefix",
-                "appId", "hour", "day"}, examples = "country")
+        @Schema(required = true, ref = io.callauth.openapi.NamedEnums.GROUP_BY, description = "What the groups are",
+                examples = "country")
         String groupBy,
         @Schema(required = true, description = "One per key, keys in order")
         List<Group> groups,

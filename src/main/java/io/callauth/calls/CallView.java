@@ -17,12 +17,13 @@ public record CallView(
                 + "`/v1/calls/{callRef}/recording`", examples = "vf_4c1e0d6a9b2f47e3a1c5d8e7f6a5b4c3.9f2a1c")
         String callRef,
         @Schema(required = true, examples = "yunhu") String provider,
-        @Schema(description = "`flashcall` or `voice`", examples = "flashcall") String channel,
+        @Schema(ref = io.callauth.openapi.NamedEnums.CHANNEL, description = "`flashcall` or `voice`",
+                examples = "flashcall") String channel,
         @Schema(nullable = true, description = "The calling number as the provider shows it, its last digits (the "
                 + "code) masked", examples = "219024****") String callerId,
         @Schema(nullable = true, description = "When the call was placed") Instant placedAt,
-        @Schema(description = "`calling`, `delivered`, `not_delivered` or `failed` (could not be placed)",
-                enumeration = {"calling", "delivered", "not_delivered", "failed"}, examples = "delivered")
+        @Schema(ref = io.callauth.openapi.NamedEnums.CALL_STATUS, description = "`calling`, `delivered`, "
+                + "`not_delivered` or `failed` (could not be placed)", examples = "delivered")
         String callStatus,
         @Schema(type = SchemaType.OBJECT, implementation = Object.class, additionalProperties = Schema.True.class,
                 nullable = true, description = "What the provider keeps of the call, as it "

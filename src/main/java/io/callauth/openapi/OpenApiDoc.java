@@ -16,8 +16,10 @@ public final class OpenApiDoc {
     public static final String CLIENT_APPS = "client apps";
     public static final String FRAUD_TEAM = "fraud team";
 
-    // the security scheme: the API key as a bearer token
-    public static final String API_KEY = "apiKey";
+    // the security scheme: the API key as a bearer token (HTTP bearer). Named bearerAuth, not apiKey: generated clients
+    // name their credential settings after the scheme, and an "apiKey" setting suggests an API-key scheme (a header
+    // or query parameter of that name) that this is not
+    public static final String API_KEY = "bearerAuth";
 
     // shared responses (#/components/responses/...)
     public static final String BAD_REQUEST = "BadRequest";

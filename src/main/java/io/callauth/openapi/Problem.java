@@ -2,6 +2,9 @@ package io.callauth.openapi;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The error body every failure answers, as the published OpenAPI document shows it: RFC 9457
  * {@code application/problem+json} with a stable machine-readable {@code code} and the extension members some codes
@@ -9,7 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * generated client decodes error bodies with this schema, GeneratedClientIT proves it on a 409).
  */
 @Schema(name = "Problem", description = "An error, as RFC 9457 problem details (application/problem+json). `code` is "
-        + "the stable, machine-readable cause; branch on it, not on `title` or `detail`.")
+        + "the stable, machine-readable cause; branch on it, not on `title` or `detail`, and on the HTTP status "
+        + "when `code` is one you do not know (new codes may be added).")
 public record Problem(
         @Schema(required = true, description = "A URI naming the problem type: `urn:callauth:problem:` followed by "
                 + "`code`", examples = "urn:callauth:problem:already_approved")
@@ -21,32 +25,9 @@ public record Problem(
         @Schema(required = true, description = "The HTTP status code of the answer", examples = "409")
         int status,
 
-        @Schema(required = true, description = """
-                What went wrong:
-                * `invalid_request` (400): a missing or malformed field, parameter or header; `detail` says which
-                * `invalid_phone` (400): not a phone number
-                * `unauthorized` (401): no or an unknown API key
-                * `forbidden` (403): the API key lacks the role the operation needs
-                * `destination_not_allowed` (403): the number may not be called; `reason` and `rule` say why
-                * `not_found` (404): no such verification for this API key; (fraud API) no such call, or no recording \
-                of it
-                * `method_not_allowed` (405), `not_acceptable` (406), `unsupported_media_type` (415)
-                * `already_approved`, `expired`, `canceled`, `max_attempts_reached`, `failed` (409): the \
-                verification is no longer pending; the code names its state
-                * `idempotency_conflict` (422): the `Idempotency-Key` was used for another phone
-                * `rate_limited` (429): a limit was hit; `rule` names it, `Retry-After` says when to try again
-                * `internal_error` (500): our fault; `incident` identifies it in our logs
-                * `providers_unavailable` (503): no provider could place a call, or (recording) the provider keeping \
-                it cannot be reached; `Retry-After`
-                * `storage_unavailable` (503): the verification store cannot be reached; `Retry-After`
-                * `archive_unavailable` (503): the attempt archive cannot be reached (fraud API only); \
-                `Retry-After`""",
-                enumeration = {"invalid_request", "invalid_phone", "unauthorized", "forbidden",
-                        "destination_not_allowed", "not_found", "method_not_allowed", "not_acceptable",
-                        "unsupported_media_type", "already_approved", "expired", "canceled", "max_attempts_reached",
-                        "failed", "idempotency_conflict", "rate_limited", "internal_error", "providers_unavailable",
-                        "storage_unavailable", "archive_unavailable"},
-                examples = "already_approved")
+        @Schema(required = true, ref = NamedEnums.PROBLEM_CODE, description = "The stable, machine-readable cause "
+                + "(`ProblemCode`: an open set, new codes may be added; a client handles a code it does not know by "
+                + "the HTTP status)", examples = "already_approved")
         String code,
 
         @Schema(description = "What happened, in words, for people (never parse it)",
@@ -70,4 +51,37 @@ public record Problem(
 
         @Schema(description = "`internal_error`: quote it when reporting the failure", examples = "inc_a1b2c3d4e5f6")
         String incident) {
+
+    /**
+     * The codes of this version and what each means, in the order the document lists them: the {@code ProblemCode}
+     * schema (see {@link NamedEnums}). ProblemCodesTest checks that every code the application can answer is here.
+     */
+    public static final Map<String, String> CODES = codes();
+
+    private static Map<String, String> codes() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("invalid_request", "(400) a missing or malformed field, parameter or header; `detail` says which");
+        m.put("invalid_phone", "(400) not a phone number");
+        m.put("unauthorized", "(401) no or an unknown API key");
+        m.put("forbidden", "(403) the API key lacks the role the operation needs");
+        m.put("destination_not_allowed", "(403) the number may not be called; `reason` and `rule` say why");
+        m.put("not_found", "(404) no such verification for this API key; (fraud API) no such rule or call, or no "
+                + "recording of it");
+        m.put("method_not_allowed", "(405) the path does not take this method");
+        m.put("not_acceptable", "(406) none of the media types in `Accept` can be served");
+        m.put("already_approved", "(409) the verification is no longer pending: it was approved");
+        m.put("expired", "(409) the verification is no longer pending: its code's lifetime ended");
+        m.put("canceled", "(409) the verification is no longer pending: it was canceled");
+        m.put("max_attempts_reached", "(409) the verification is no longer pending: its tries are used up");
+        m.put("failed", "(409) the verification is no longer pending: no provider could get a call through");
+        m.put("unsupported_media_type", "(415) the body is not `application/json`");
+        m.put("idempotency_conflict", "(422) the `Idempotency-Key` was used for another phone");
+        m.put("rate_limited", "(429) a limit was hit; `rule` names it, `Retry-After` says when to try again");
+        m.put("internal_error", "(500) our fault; `incident` identifies it in our logs");
+        m.put("providers_unavailable", "(503) no provider could place a call, or (recording) the provider keeping "
+                + "it cannot be reached; `Retry-After`");
+        m.put("storage_unavailable", "(503) the verification store cannot be reached; `Retry-After`");
+        m.put("archive_unavailable", "(503) the attempt archive cannot be reached (fraud API only); `Retry-After`");
+        return java.util.Collections.unmodifiableMap(m);
+    }
 }

@@ -3,6 +3,8 @@ package io.callauth.openapi;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One entry of a verification's event timeline ({@code events} of {@code GET /v1/verifications/{id}}), as the
@@ -16,22 +18,12 @@ public record TimelineEvent(
         @Schema(required = true, description = "When it happened", examples = "2026-12-01T05:20:03.512Z")
         Instant at,
 
-        @Schema(required = true, description = """
-                * `started`: the verification was created (`channel`: the channel asked for)
-                * `call_placed`: a provider placed a call (`provider`, `channel`)
-                * `call_failed`: a provider could not place the call (`provider`, `reason`)
-                * `call_outcome`: a placed call ended (`outcome`, `detail`)
-                * `check`: a code was checked (`valid`)
-                * `approved`, `max_attempts_reached`, `expired`, `canceled`, `failed`: the verification ended so \
-                (`failed`: `reason`)
-                * `unreadable`: an entry that could not be read back""",
-                enumeration = {"started", "call_placed", "call_failed", "call_outcome", "check", "approved",
-                        "max_attempts_reached", "expired", "canceled", "failed", "unreadable"},
-                examples = "call_placed")
+        @Schema(required = true, ref = NamedEnums.TIMELINE_EVENT_TYPE, description = "What happened "
+                + "(`TimelineEventType`: an open set, new types may be added)", examples = "call_placed")
         String type,
 
-        @Schema(description = "`started`: the channel asked for; `call_placed`: the channel of the call",
-                enumeration = {"auto", "flashcall", "voice"}, examples = "flashcall")
+        @Schema(ref = NamedEnums.CHANNEL, description = "`started`: the channel asked for; `call_placed`: the "
+                + "channel of the call", examples = "flashcall")
         String channel,
 
         @Schema(description = "`call_placed`, `call_failed`: the provider", examples = "callpass")
@@ -42,8 +34,8 @@ public record TimelineEvent(
                 examples = "refused")
         String reason,
 
-        @Schema(description = "`call_outcome`: how the call ended", enumeration = {"delivered", "not_delivered",
-                "failed"}, examples = "delivered")
+        @Schema(ref = NamedEnums.CALL_STATUS, description = "`call_outcome`: how the call ended: `delivered`, "
+                + "`not_delivered` or `failed`", examples = "delivered")
         String outcome,
 
         @Schema(description = "`call_outcome`: the provider's own word for it", examples = "NO_ANSWER")
@@ -51,4 +43,23 @@ public record TimelineEvent(
 
         @Schema(description = "`check`: whether the code was right", examples = "true")
         Boolean valid) {
+
+    /** the types of this version and what each carries: the {@code TimelineEventType} schema (see NamedEnums) */
+    public static final Map<String, String> TYPES = types();
+
+    private static Map<String, String> types() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("started", "the verification was created (`channel`: the channel asked for)");
+        m.put("call_placed", "a provider placed a call (`provider`, `channel`)");
+        m.put("call_failed", "a provider could not place the call (`provider`, `reason`)");
+        m.put("call_outcome", "a placed call ended (`outcome`, `detail`)");
+        m.put("check", "a code was checked (`valid`)");
+        m.put("approved", "the verification ended so");
+        m.put("max_attempts_reached", "the verification ended so");
+        m.put("expired", "the verification ended so");
+        m.put("canceled", "the verification ended so");
+        m.put("failed", "the verification ended so (`reason`)");
+        m.put("unreadable", "an entry that could not be read back");
+        return java.util.Collections.unmodifiableMap(m);
+    }
 }

@@ -10,7 +10,10 @@
                 are the code, check the digits the user types back. Client apps use the verifications (API keys \
                 with the `verify` role); the fraud team reads the attempt archive (the `fraud` role).
 
-                Every error is `application/problem+json` (schema `Problem`) with a stable `code`."""),
+                Every error is `application/problem+json` (schema `Problem`) with a stable `code`. New codes may be \
+                added within v1 (`ProblemCode` is an open set): a client handles a code it does not know by the HTTP \
+                status. The same holds for the values of `AttemptType` and `TimelineEventType`; the other \
+                enumerations (`VerificationStatus`, `CallStatus`, `Channel`, ...) are closed."""),
         servers = {
                 @Server(url = "{scheme}://{host}", description = "A callauth deployment", variables = {
                         @ServerVariable(name = "scheme", enumeration = {"https", "http"}, defaultValue = "https"),
@@ -25,6 +28,18 @@
                         + "verification with the providers' records of them, and their recordings (API keys with the "
                         + "`fraud` role)")},
         components = @Components(
+                // placeholders of the named enumerations, so that a parameter can refer to one while the resources
+                // are scanned; NamedEnums (a build-time filter) replaces each with its values
+                schemas = {
+                        @Schema(name = NamedEnums.VERIFICATION_STATUS, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.CALL_STATUS, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.CHANNEL, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.ATTEMPT_TYPE, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.PROBLEM_CODE, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.GROUP_BY, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.TIMELINE_EVENT_TYPE, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.RULE_ACTION, type = SchemaType.STRING),
+                        @Schema(name = NamedEnums.RULE_MODE, type = SchemaType.STRING)},
                 securitySchemes = @SecurityScheme(securitySchemeName = OpenApiDoc.API_KEY,
                         type = SecuritySchemeType.HTTP, scheme = "bearer",
                         description = "The API key's secret as a bearer token: `Authorization: Bearer <key>`"),
@@ -90,15 +105,16 @@
                                         schema = @Schema(implementation = Problem.class)))},
                 parameters = {
                         @Parameter(name = OpenApiDoc.FROM, in = ParameterIn.QUERY, description = "Records at or "
-                                + "after this instant (ISO-8601)", schema = @Schema(type = SchemaType.STRING,
+                                + "after this instant (RFC 3339 with any offset form: `Z`, `+03:00`, `+0300`, `+03`; "
+                                + "any fraction of a second)", schema = @Schema(type = SchemaType.STRING,
                                 format = "date-time", examples = "2026-12-01T00:00:00Z")),
                         @Parameter(name = OpenApiDoc.TO, in = ParameterIn.QUERY, description = "Records before this "
-                                + "instant (ISO-8601); after `from`", schema = @Schema(type = SchemaType.STRING,
+                                + "instant (RFC 3339, any offset form); after `from`", schema = @Schema(
+                                type = SchemaType.STRING,
                                 format = "date-time", examples = "2026-12-02T00:00:00Z")),
                         @Parameter(name = OpenApiDoc.TYPE, in = ParameterIn.QUERY, description = "Records of this "
-                                + "type", schema = @Schema(type = SchemaType.STRING, enumeration = {"started",
-                                "refused", "call_placed", "call_failed", "call_outcome", "fallback", "resend", "check",
-                                "approved", "canceled", "expired", "failed"})),
+                                + "type (one of `AttemptType`'s values; another is 400 `invalid_request`)",
+                                schema = @Schema(ref = NamedEnums.ATTEMPT_TYPE)),
                         @Parameter(name = OpenApiDoc.PHONE, in = ParameterIn.QUERY, description = "Records of this "
                                 + "number, in any format (normalised to E.164)", schema = @Schema(
                                 type = SchemaType.STRING, maxLength = 512, examples = "8 (916) 123-45-67")),

@@ -1,5 +1,8 @@
 package io.callauth.rules;
 
+import io.callauth.openapi.NamedEnums;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -10,8 +13,28 @@ import java.util.Map;
  * {@code deviceId}. A {@code monitor} rule only logs and counts. {@code hits}: how many starts it matched (all
  * replicas), filled in when listed.
  */
-public record Rule(String id, String action, Map<String, String> match, String mode, String reason,
-                   Instant expiresAt, Instant createdAt, String createdBy, Long hits) {
+@Schema(name = "Rule", description = "A runtime block or allow rule, in force on every replica")
+public record Rule(
+        @Schema(required = true, description = "The rule's id", examples = "rl_4c1e0d6a9b2f47e3")
+        String id,
+        @Schema(required = true, ref = NamedEnums.RULE_ACTION, examples = "block")
+        String action,
+        @Schema(required = true, implementation = RuleMatch.class)
+        Map<String, String> match,
+        @Schema(required = true, ref = NamedEnums.RULE_MODE, examples = "enforce")
+        String mode,
+        @Schema(required = true, description = "Why, as given", examples = "SIM farm seen on 2026-12-01")
+        String reason,
+        @Schema(nullable = true, description = "When it stops acting; null: never")
+        Instant expiresAt,
+        @Schema(required = true, description = "When it was added")
+        Instant createdAt,
+        @Schema(required = true, description = "Who added it: the API key's name or the console user",
+                examples = "fraud")
+        String createdBy,
+        @Schema(nullable = true, description = "How many starts it matched, all replicas together (in a list and "
+                + "when created); null in the audit trail", examples = "41")
+        Long hits) {
 
     public static final String BLOCK = "block";
     public static final String ALLOW = "allow";

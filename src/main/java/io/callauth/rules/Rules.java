@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
+import io.callauth.common.Timestamps;
 import io.callauth.verification.AbuseGuard;
 import io.callauth.verification.PhoneNumbers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -19,7 +20,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -264,11 +264,7 @@ public class Rules {
         Instant now = clock.instant();
         Instant expiresAt = null;
         if (req.expiresAt() != null) {
-            try {
-                expiresAt = Instant.parse(req.expiresAt());
-            } catch (DateTimeParseException e) {
-                throw ApiProblem.invalidRequest("expiresAt must be an ISO-8601 instant, e.g. 2026-12-31T00:00:00Z");
-            }
+            expiresAt = Timestamps.require(req.expiresAt(), "expiresAt");
             if (!expiresAt.isAfter(now)) {
                 throw ApiProblem.invalidRequest("expiresAt is not in the future");
             }

@@ -18,8 +18,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -48,10 +51,26 @@ public class RulesResource {
     public record Items<T>(List<T> items) {
     }
 
+    /** {@code Items<Rule>} as the document names it */
+    @Schema(name = "RuleList", description = "The rules in force, oldest first")
+    record RuleList(@Schema(required = true) List<Rule> items) {
+    }
+
+    /** {@code Items<AuditEntry>} as the document names it */
+    @Schema(name = "RuleAuditList", description = "Changes of the rules, newest first")
+    record RuleAuditList(@Schema(required = true) List<AuditEntry> items) {
+    }
+
     @POST
     @Operation(operationId = "createRule", summary = "Block or allow a phone, prefix, country, IP range, app or device "
-            + "at runtime, on every replica within a second")
+            + "at runtime, on every replica within a second", description = "A `block` refuses a start that matches "
+            + "(403 `destination_not_allowed`, `reason: \"rule\"`, the rule named) and logs it as `refused` with "
+            + "`rule: \"rule:<id>\"`; an `allow` is a safe list against the geo permissions, the number types and "
+            + "the prefix limit. In `monitor` mode a rule only logs what it would have done. Every change is in the "
+            + "audit trail.")
     @APIResponse(responseCode = "201", description = "The rule, with its id",
+            headers = @Header(name = "Location", description = "`/v1/rules/{id}`", schema = @Schema(
+                    type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rule.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDoc.BAD_REQUEST)
     public Uni<Response> create(RuleRequest body, @Context ContainerRequestContext ctx) {
@@ -61,17 +80,21 @@ public class RulesResource {
 
     @GET
     @Operation(operationId = "listRules", summary = "The rules in force, oldest first, with their hit counts")
-    @APIResponse(responseCode = "200", description = "The rules")
+    @APIResponse(responseCode = "200", description = "The rules, with their hit counts",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RuleList.class)))
     public Uni<Items<Rule>> list() {
         return rules.list().map(Items::new);
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(operationId = "deleteRule", summary = "Remove a rule")
+    @Operation(operationId = "deleteRule", summary = "Remove a rule", description = "On every replica within a "
+            + "second; kept in the audit trail")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", ref = OpenApiDoc.NOT_FOUND)
-    public Uni<Response> delete(@PathParam("id") String id, @Context ContainerRequestContext ctx) {
+    public Uni<Response> delete(@Parameter(description = "The rule's id", example = "rl_4c1e0d6a9b2f47e3")
+                                @PathParam("id") String id, @Context ContainerRequestContext ctx) {
         return rules.delete(id, actor(ctx)).map(removed -> {
             if (!removed) {
                 throw ApiProblem.notFound("no rule " + (id == null ? "" : id.replaceAll("[^A-Za-z0-9_]", "")));
@@ -84,9 +107,13 @@ public class RulesResource {
     @Path("/audit")
     @Operation(operationId = "listRuleAudit", summary = "Every change of the rules, newest first: who, when, what, "
             + "the rule before and after")
-    @APIResponse(responseCode = "200", description = "The audit trail")
+    @APIResponse(responseCode = "200", description = "The audit trail, newest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RuleAuditList.class)))
     @APIResponse(responseCode = "400", ref = OpenApiDoc.BAD_REQUEST)
-    public Uni<Items<AuditEntry>> audit(@QueryParam("limit") String limit) {
+    public Uni<Items<AuditEntry>> audit(@Parameter(description = "How many changes, newest first", schema = @Schema(
+            type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "" + Rules.MAX_AUDIT,
+            defaultValue = "100")) @QueryParam("limit") String limit) {
         int n;
         try {
             n = limit == null ? 100 : Integer.parseInt(limit);

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
@@ -74,7 +75,7 @@ public class Admission {
             metrics.refused(rule == null ? p.code() : rule.toString());
         }
         ClientContext c = ctx == null ? ClientContext.EMPTY : ctx;
-        return attempts.append(AttemptRecords.at(clock.millis(), "refused").verification(id)
+        return attempts.append(AttemptRecords.at(clock.millis(), AttemptType.REFUSED).verification(id)
                 .phone(phone == null ? null : phone.e164(), phone == null ? null : phone.region())
                 .channel(channel).outcome(outcome).reason(reason).rule(rule == null ? null : rule.toString())
                 .apiKey(apiKey).client(c.ip(), c.userAgent(), c.appId(), c.deviceId()).build());

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.provider.TrackedCall;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallRequest;
@@ -126,7 +127,7 @@ public class CallDispatcher {
                                 if (i + 1 < candidates.size()) {
                                     String next = candidates.get(i + 1).name();
                                     providerMetrics.fallback(provider.name(), next, reasonOf(failure));
-                                    return attempts.append(v.record("fallback", clock.millis()).provider(next)
+                                    return attempts.append(v.record(AttemptType.FALLBACK, clock.millis()).provider(next)
                                             .reason(reasonOf(failure)).build()).chain(() ->
                                             tryCandidate(v, candidates, i + 1, preferred, null));
                                 }
@@ -164,7 +165,7 @@ public class CallDispatcher {
         // one round trip: the placed call recorded, its log record, its call record and its tracking, all at once
         Uni<VerificationStore.UpdateResult> update = store.updateCall(v.id(), callRef.value(), false, 0,
                 Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now);
-        Uni<Void> logged = attempts.append(v.record("call_placed", now).provider(provider.name())
+        Uni<Void> logged = attempts.append(v.record(AttemptType.CALL_PLACED, now).provider(provider.name())
                 .channel(channel.wire()).call(callRef.value(), keptCallId, callerId).build());
         Uni<Void> kept = ledger.placed(v.id(), callRef.value(), provider.name(), channel.wire(), v.phone(), callerId,
                 keptCallId, now, CallStatus.CALLING.wire());
@@ -199,7 +200,7 @@ public class CallDispatcher {
         return store.updateCall(v.id(), callRef.value(), false, -1,
                         Events.of(now, "call_failed", "provider", provider.name(), "reason", reason),
                         Map.of("callStatus", CallStatus.FAILED.wire()), now)
-                .chain(() -> attempts.append(v.record("call_failed", now).provider(provider.name())
+                .chain(() -> attempts.append(v.record(AttemptType.CALL_FAILED, now).provider(provider.name())
                         .channel(channel.wire()).reason(reason).outcome(failure.getMessage())
                         .call(callRef.value(), null, null).build()))
                 .chain(() -> ledger.placed(v.id(), callRef.value(), provider.name(), channel.wire(), v.phone(), null,

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.provider.CallOutcomes;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallStatus;
@@ -78,7 +79,7 @@ public class CallOutcomeHandler implements CallOutcomes {
                             return Uni.createFrom().item(true);
                         }
                         Verification v = stored.get().verification();
-                        return attempts.append(v.record("call_outcome", now).provider(r.provider())
+                        return attempts.append(v.record(AttemptType.CALL_OUTCOME, now).provider(r.provider())
                                         .outcome(status.wire()).reason(detail).call(callRef, null, null).build())
                                 .chain(() -> ledger.status(callRef, status.wire()))
                                 .chain(() -> tracker.forget(callRef))
@@ -97,7 +98,7 @@ public class CallOutcomeHandler implements CallOutcomes {
             return fail(v, next.isEmpty() ? "every provider of the chain was tried" : "call budget used up");
         }
         providerMetrics.fallback(from, next.get(0).name(), status.wire());
-        return attempts.append(v.record("fallback", clock.millis()).provider(next.get(0).name())
+        return attempts.append(v.record(AttemptType.FALLBACK, clock.millis()).provider(next.get(0).name())
                         .reason(status.wire()).build())
                 .chain(() -> dispatcher.placeFirstOf(v, next, preferred))
                 .chain(outcome -> outcome.placed() || !outcome.exhausted()
@@ -113,7 +114,7 @@ public class CallOutcomeHandler implements CallOutcomes {
                         return Uni.createFrom().voidItem();
                     }
                     metrics.failed();
-                    return attempts.append(v.record("failed", now).reason(why).build());
+                    return attempts.append(v.record(AttemptType.FAILED, now).reason(why).build());
                 });
     }
 }

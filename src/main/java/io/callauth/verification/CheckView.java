@@ -12,8 +12,7 @@ public record CheckView(
         boolean valid,
         @Schema(required = true, description = "The verification's status after the check: `approved` when the code "
                 + "was right, `pending` while tries are left, `max_attempts_reached` after the last wrong one",
-                enumeration = {"pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"},
-                examples = "approved")
+                ref = io.callauth.openapi.NamedEnums.VERIFICATION_STATUS, examples = "approved")
         String status,
         @Schema(required = true, description = "Checks left", examples = "4")
         int attemptsLeft) {

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.AttemptRecords;
@@ -66,14 +67,14 @@ public class CodeCheck {
             if (!r.found()) {
                 return Uni.createFrom().failure(ApiProblem.notFound("no verification " + id));
             }
-            AttemptRecord base = AttemptRecords.at(now, "check").verification(id).phone(r.phone(), r.region())
+            AttemptRecord base = AttemptRecords.at(now, AttemptType.CHECK).verification(id).phone(r.phone(), r.region())
                     .provider(r.provider()).channel(r.channel()).apiKey(key.name()).client(r.context().ip(),
                             r.context().userAgent(), r.context().appId(), r.context().deviceId()).build();
             boolean counted = r.changed() || r.status() == VerificationStatus.PENDING || r.valid();
             if (!counted || (r.changed() && r.status() == VerificationStatus.EXPIRED)) {
                 // the verification was no longer pending: nothing was compared
                 metrics.check(r.status().wire());
-                Uni<Void> logged = r.changed() ? attempts.append(base.withType("expired")) : Uni.createFrom().voidItem();
+                Uni<Void> logged = r.changed() ? attempts.append(base.withType(AttemptType.EXPIRED)) : Uni.createFrom().voidItem();
                 return logged.chain(() -> Uni.createFrom().failure(VerificationReader.conflict(r.status())));
             }
             metrics.check(r.valid() ? "valid" : "invalid");
@@ -83,7 +84,7 @@ public class CodeCheck {
                     metrics.approved();
                     logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), AttemptRecords.prefixOf(r.phone()))));
                 }
-                logged = logged.chain(() -> attempts.append(base.withType(r.status().wire())));
+                logged = logged.chain(() -> attempts.append(base.withType(AttemptType.of(r.status().wire()))));
             }
             return logged.replaceWith(new CheckView(id, r.valid(), r.status().wire(), r.attemptsLeft()));
         });

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptsConfig;
 import io.callauth.background.ReplicaRoles;
 import io.callauth.attempts.AttemptLog;
@@ -140,7 +141,7 @@ public class ExpiryReaper implements StreamHold {
             if (!r.owed()) {
                 return Uni.createFrom().item(0);
             }
-            return attempts.append(started.with("at", Long.toString(now)).withType("expired")
+            return attempts.append(started.with("at", Long.toString(now)).withType(AttemptType.EXPIRED)
                             .withProvider(r.provider()).withChannel(r.channel()))
                     .chain(() -> store.expiryLogged(id))
                     .invoke(metrics::expired)

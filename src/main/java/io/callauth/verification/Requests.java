@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.openapi.NamedEnums;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request bodies of the public API. */
@@ -11,9 +12,8 @@ public final class Requests {
     public record Start(
             @Schema(required = true, description = PHONE, examples = "8 (916) 123-45-67")
             String phone,
-            @Schema(description = "How the code should reach the user: `flashcall`, `voice`, or `auto` (the chain "
-                    + "decides, flash call first)", enumeration = {"auto", "flashcall", "voice"},
-                    defaultValue = "auto")
+            @Schema(ref = NamedEnums.CHANNEL, description = "How the code should reach the user: `flashcall`, "
+                    + "`voice`, or `auto` (the chain decides, flash call first; the default)")
             String channel,
             @Schema(description = "About the end user, for the limits and the attempt log")
             ClientContext context) {
@@ -40,8 +40,8 @@ public final class Requests {
 
     @Schema(name = "ResendRequest", description = "How to call again; both optional")
     public record Resend(
-            @Schema(description = "Call on this channel (the first provider of the chain that serves it); `auto` or "
-                    + "absent: the next provider after the current one", enumeration = {"auto", "flashcall", "voice"})
+            @Schema(ref = NamedEnums.CHANNEL, description = "Call on this channel (the first provider of the chain "
+                    + "that serves it); `auto` or absent: the next provider after the current one")
             String channel,
             @Schema(description = "Call through this provider of the chain", examples = "callpass")
             String provider) {

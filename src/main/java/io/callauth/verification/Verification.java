@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.provider.CallStatus;
 import io.callauth.attempts.AttemptRecords;
 
@@ -25,7 +26,7 @@ public record Verification(
      * The attempt record of an event of this verification: who asked, the phone, the provider and channel of its
      * current call; the caller adds what the event knows (outcome, reason, another provider).
      */
-    AttemptRecords.Builder record(String type, long at) {
+    AttemptRecords.Builder record(AttemptType type, long at) {
         ClientContext c = context == null ? ClientContext.EMPTY : context;
         return AttemptRecords.at(at, type).verification(id).phone(phone, region).provider(provider)
                 .channel(callChannel != null ? callChannel : channel).apiKey(apiKey)

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.Channel;
 import io.callauth.provider.chain.CallTracker;
@@ -92,7 +93,7 @@ public class VerificationService {
                     throw t.status() == null ? VerificationReader.notFound(id) : VerificationReader.conflict(t.status());
                 }
                 Uni<Void> stop = v.callRef() == null ? Uni.createFrom().voidItem() : tracker.forget(v.callRef());
-                return stop.chain(() -> log(v.record("canceled", now).build())).chain(() -> view(key, id, false));
+                return stop.chain(() -> log(v.record(AttemptType.CANCELED, now).build())).chain(() -> view(key, id, false));
             });
         });
     }
@@ -135,7 +136,7 @@ public class VerificationService {
             Uni<Void> stopOld = v.callRef() == null ? Uni.createFrom().voidItem() : tracker.forget(v.callRef());
             return admission.admit(attempt, v.channel())
                     .chain(() -> stopOld)
-                    .chain(() -> log(v.record("resend", now).provider(candidates.get(0).name()).build()))
+                    .chain(() -> log(v.record(AttemptType.RESEND, now).provider(candidates.get(0).name()).build()))
                     .chain(() -> dispatcher.placeFirstOf(v, candidates, preferred))
                     .chain(outcome -> {
                         if (outcome.placed()) {

@@ -1,5 +1,6 @@
 package io.callauth.verification;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.common.ApiProblem;
@@ -112,7 +113,7 @@ public class VerificationStart {
                     now + config.codeTtl().toMillis(), now, null, ctx);
             // the started record names the provider the verification is routed to first: conversion by provider
             // counts a verification under the provider that got it first
-            AttemptRecord started = fresh.record("started", now)
+            AttemptRecord started = fresh.record(AttemptType.STARTED, now)
                     .provider(candidates.isEmpty() ? null : candidates.get(0).name()).build();
             // the first candidate's call is reserved by the create script itself
             CallRef firstRef = candidates.isEmpty() ? null : CallRef.next(id);

@@ -1,6 +1,7 @@
 package io.callauth.verification;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.callauth.openapi.NamedEnums;
 import io.callauth.openapi.TimelineEvent;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -16,22 +17,20 @@ public record VerificationView(
         @Schema(required = true, description = "The verification's id",
                 examples = "vf_4c1e0d6a9b2f47e3a1c5d8e7f6a5b4c3")
         String id,
-        @Schema(required = true, description = "`pending` until the code is checked right (`approved`), the tries "
-                + "are used up (`max_attempts_reached`), the code's lifetime ends (`expired`), it is canceled "
-                + "(`canceled`), or no provider could get a call through (`failed`)",
-                enumeration = {"pending", "approved", "canceled", "expired", "max_attempts_reached", "failed"},
+        @Schema(required = true, ref = NamedEnums.VERIFICATION_STATUS, description = "`pending` until the code is "
+                + "checked right (`approved`), the tries are used up (`max_attempts_reached`), the code's lifetime "
+                + "ends (`expired`), it is canceled (`canceled`), or no provider could get a call through (`failed`)",
                 examples = "pending")
         String status,
         @Schema(required = true, description = "The number called, in E.164", examples = "+79161234567")
         String phone,
-        @Schema(required = true, description = "How the code reaches the user: `flashcall` (the code is the last "
-                + "digits of the calling number) or `voice` (spoken); `auto` until a call was placed",
-                enumeration = {"auto", "flashcall", "voice"}, examples = "flashcall")
+        @Schema(required = true, ref = NamedEnums.CHANNEL, description = "How the code reaches the user: "
+                + "`flashcall` (the code is the last digits of the calling number) or `voice` (spoken); `auto` until a "
+                + "call was placed", examples = "flashcall")
         String channel,
-        @Schema(required = true, description = "The current call: `queued` (not placed yet), `calling`, "
-                + "`delivered` (the number was shown), `not_delivered` or `failed` (the next provider calls, while "
-                + "calls are left)", enumeration = {"queued", "calling", "delivered", "not_delivered", "failed"},
-                examples = "calling")
+        @Schema(required = true, ref = NamedEnums.CALL_STATUS, description = "The current call: `queued` (not "
+                + "placed yet), `calling`, `delivered` (the number was shown), `not_delivered` or `failed` (the next "
+                + "provider calls, while calls are left)", examples = "calling")
         String callStatus,
         @Schema(description = "The provider of the current call; absent before one was placed", examples = "callpass")
         String provider,

@@ -201,6 +201,65 @@ class AttemptsApiTest {
         assertThat(viaParam.split("\n")).hasSize(listed.size());
     }
 
+    /**
+     * {@code from} and {@code to} as every client writes them: the generated Python client sends
+     * {@code 2026-12-01T00:00:00.000000+0000} (strftime {@code %z}: no colon), JavaScript {@code toISOString()} a
+     * {@code Z} with milliseconds, Java {@code +03:00}. Each names the same instant in the list, the summary and the
+     * export. (Query parameters go through {@code queryParam}, so a {@code +} arrives as {@code %2B}, not a space.)
+     */
+    @Test
+    void fromAndToTakeEveryOffsetForm() {
+        String app = "offsets-" + run;
+        Instant before = clock.instant().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String phone = Api.newPhone();
+        start(phone, "203.0.113.9", app, "o1");
+        ingest();
+        Instant after = clock.instant().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        int all = items("appId=" + app).size();
+        assertThat(all).isEqualTo(2); // started, call_placed
+
+        for (String from : offsetForms(before)) {
+            for (String to : offsetForms(after)) {
+                assertThat(Api.as(Api.FRAUD_KEY).queryParam("appId", app).queryParam("from", from)
+                        .queryParam("to", to).get("/v1/attempts").then().statusCode(200).extract().jsonPath()
+                        .getList("items")).as(from + " .. " + to).hasSize(all);
+            }
+            // the same instant as the end of the window: nothing before it
+            assertThat(Api.as(Api.FRAUD_KEY).queryParam("appId", app).queryParam("to", from).get("/v1/attempts")
+                    .then().statusCode(200).extract().jsonPath().getList("items")).as("to=" + from).isEmpty();
+            assertThat(Api.as(Api.FRAUD_KEY).queryParam("appId", app).queryParam("from", from)
+                    .queryParam("format", "ndjson").get("/v1/attempts/export").then().statusCode(200).extract()
+                    .asString().split("\n")).as("export from=" + from).hasSize(all);
+        }
+
+        Instant h = Instant.parse("2026-12-01T00:00:00Z");
+        String byZ = Api.as(Api.FRAUD_KEY).queryParam("from", h.toString())
+                .queryParam("to", h.plus(java.time.Duration.ofHours(2)).toString()).queryParam("groupBy", "hour")
+                .get("/v1/attempts/summary").then().statusCode(200).extract().asString();
+        List<String> froms = offsetForms(h);
+        List<String> tos = offsetForms(h.plus(java.time.Duration.ofHours(2)));
+        for (int i = 0; i < froms.size(); i++) {
+            assertThat(Api.as(Api.FRAUD_KEY).queryParam("from", froms.get(i)).queryParam("to", tos.get(i))
+                    .queryParam("groupBy", "hour").get("/v1/attempts/summary").then().statusCode(200).extract()
+                    .asString()).as("summary " + froms.get(i)).isEqualTo(byZ);
+        }
+    }
+
+    /** one instant in each offset form a client may send */
+    static List<String> offsetForms(Instant at) {
+        var utc = at.atOffset(java.time.ZoneOffset.UTC);
+        var msk = at.atOffset(java.time.ZoneOffset.ofHours(3));
+        var nyc = at.atOffset(java.time.ZoneOffset.ofHoursMinutes(-4, -30));
+        return List.of(at.toString(),
+                utc.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx")),
+                utc.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx")),
+                utc.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'000'x")),
+                msk.toString(),
+                msk.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSx")),
+                msk.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx")),
+                nyc.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx")));
+    }
+
     @Test
     void badFiltersCursorsAndWindowsAreProblems() {
         for (String q : List.of("phon=1", "limit=0", "limit=1001", "limit=ten", "cursor=nonsense", "cursor=YTE6eDp5",

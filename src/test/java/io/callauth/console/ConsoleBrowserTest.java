@@ -222,10 +222,10 @@ class ConsoleBrowserTest {
         long at = clock.millis() - 60_000;
         archive.store(List.of(
                 new io.callauth.attempts.AttemptLog.Entry(at + "-900001", io.callauth.attempts.AttemptRecords
-                        .at(at, "call_placed").verification(id).provider("sandbox").channel("flashcall")
+                        .at(at, io.callauth.attempts.AttemptType.CALL_PLACED).verification(id).provider("sandbox").channel("flashcall")
                         .call(callRef, null, "+7 495 ***-**-12").build()),
                 new io.callauth.attempts.AttemptLog.Entry(at + "-900002", io.callauth.attempts.AttemptRecords
-                        .at(at + 4000, "call_outcome").verification(id).provider("sandbox").outcome("delivered")
+                        .at(at + 4000, io.callauth.attempts.AttemptType.CALL_OUTCOME).verification(id).provider("sandbox").outcome("delivered")
                         .call(callRef, null, null).build())));
         page.reload();
         assertThat(page.textContent("#calls")).contains("sandbox").contains("ringSeconds");

@@ -190,7 +190,7 @@ class ConsoleHttpTest {
         s.given().get("/console/attempts?phone=not-a-phone").then().statusCode(200)
                 .body(containsString("the phone filter is not a phone number"));
         s.given().get("/console/attempts?from=yesterday").then().statusCode(200)
-                .body(containsString("from must be an ISO-8601 instant"));
+                .body(containsString("from must be an RFC 3339 date-time with an offset"));
         s.given().get("/console/attempts?cursor=bogus").then().statusCode(200)
                 .body(containsString("cursor is not one this API gave out"));
         s.given().get("/console/verifications/has%20space").then().statusCode(404).body("code", equalTo("not_found"));

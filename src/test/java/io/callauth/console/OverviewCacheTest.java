@@ -1,5 +1,6 @@
 package io.callauth.console;
 
+import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptArchive;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecords;
@@ -59,7 +60,7 @@ class OverviewCacheTest {
     private void started() throws Exception {
         long at = clock.millis() - 60_000;
         archive.store(List.of(new AttemptLog.Entry(at + "-" + (700_000 + SEQ.incrementAndGet()),
-                AttemptRecords.at(at, "started").verification("vf_cache" + SEQ.get()).provider("sandbox").build())));
+                AttemptRecords.at(at, AttemptType.STARTED).verification("vf_cache" + SEQ.get()).provider("sandbox").build())));
     }
 
     private long started(String window) throws Exception {

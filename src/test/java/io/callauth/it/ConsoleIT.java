@@ -1,5 +1,6 @@
 package io.callauth.it;
 
+import io.callauth.attempts.AttemptType;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
@@ -153,14 +154,14 @@ class ConsoleIT {
                 String phone = "+" + PUMPED + (n++);
                 long at = base + 60_000L * (i + 1);
                 String ip = "198.51.100." + (i + 1);
-                commands.add(xadd(AttemptRecords.at(at, "started").verification(id).phone(phone, "RU")
+                commands.add(xadd(AttemptRecords.at(at, AttemptType.STARTED).verification(id).phone(phone, "RU")
                         .provider("sunsim").apiKey("shop").client(ip, null, "shop-ios", null).build()));
                 if (i < 20) {
-                    AttemptRecord check = AttemptRecords.at(at + 20_000, "check").verification(id).phone(phone, "RU")
+                    AttemptRecord check = AttemptRecords.at(at + 20_000, AttemptType.CHECK).verification(id).phone(phone, "RU")
                             .provider("sunsim").channel("flashcall").apiKey("shop").client(ip, null, "shop-ios", null)
                             .outcome("valid").build();
                     commands.add(xadd(check));
-                    commands.add(xadd(check.withType("approved")));
+                    commands.add(xadd(check.withType(AttemptType.APPROVED)));
                 }
             }
         }

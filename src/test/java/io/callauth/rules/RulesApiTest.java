@@ -203,6 +203,13 @@ class RulesApiTest {
         Api.as(Api.FRAUD_KEY).body(Map.of("action", "block", "match", Map.of("ip", "192.0.2.1"), "mode", "monitor",
                         "reason", "x".repeat(500), "expiresAt", clock.instant().plusSeconds(60).toString()))
                 .post("/v1/rules").then().statusCode(201).body("match.ip", equalTo("192.0.2.1"));
+        // expiresAt as a Python client writes a datetime with %z (no colon in the offset), answered in UTC
+        java.time.Instant inAnHour = clock.instant().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String python = inAnHour.atOffset(java.time.ZoneOffset.ofHours(3))
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxx"));
+        Api.as(Api.FRAUD_KEY).body(Map.of("action", "block", "match", Map.of("ip", "192.0.2.2"), "mode", "monitor",
+                        "reason", "r", "expiresAt", python))
+                .post("/v1/rules").then().statusCode(201).body("expiresAt", equalTo(inAnHour.toString()));
     }
 
     // ---------------------------------------------------------------- enforcement
