@@ -367,7 +367,7 @@ public class ConsoleResource {
         List<AuditEntry> audit = rules.audit(50).await().atMost(AWAIT);
         return page(rulesPage, s, "rules").data("rules", list).data("audit", audit).data("error", error)
                 .data("f", form == null ? Map.of() : form)
-                .data("fields", List.of("phone", "prefix", "country", "ip", "appId", "deviceId"));
+                .data("fields", io.callauth.rules.RuleField.wires());
     }
 
     @POST

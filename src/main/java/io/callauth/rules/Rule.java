@@ -53,9 +53,10 @@ public record Rule(
         return BLOCK.equals(action);
     }
 
-    /** the single match field's name */
-    public String field() {
-        return match.keySet().iterator().next();
+    /** the single match field */
+    public RuleField field() {
+        String wire = match.keySet().iterator().next();
+        return RuleField.parse(wire).orElseThrow(() -> new IllegalStateException("a rule matches on " + wire));
     }
 
     public String value() {

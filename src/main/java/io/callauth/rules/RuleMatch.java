@@ -4,7 +4,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What a rule matches, as the published OpenAPI document shows it. Documentation only: requests and rules carry
- * {@code match} as a map with one entry, checked by {@link Rules#create} (its {@code FIELDS}); keep both in step.
+ * {@code match} as a map with one entry, checked by {@link RuleField}; keep both in step.
  */
 @Schema(name = "RuleMatch", minProperties = 1, maxProperties = 1, description = "Exactly one member: what the rule "
         + "matches. In a rule, the value as normalised (a phone in E.164, a country upper case).")

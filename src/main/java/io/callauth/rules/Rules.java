@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -53,47 +52,17 @@ public class Rules {
     static final String VERSION = "ca:{rules}:version";
     static final String HITS = "ca:{rules}:hits";
     static final String AUDIT = "ca:{rules}:audit";
-    static final Set<String> FIELDS = Set.of("phone", "prefix", "country", "ip", "appId", "deviceId");
     static final int MAX_REASON = 500;
     static final int MAX_AUDIT = 1000;
     public static final String SYSTEM = "system";
 
     /** put a rule or delete one; both bump the version and append to the audit trail */
-    private static final LuaScript CHANGE = LuaScript.of("rules-change", """
-            -- KEYS: set, version, audit, hits; ARGV: op, id, rule json (put), audit json (put) or its head (del)
-            if ARGV[1] == 'put' then
-              redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-              redis.call('INCR', KEYS[2])
-              redis.call('LPUSH', KEYS[3], ARGV[4])
-              return 1
-            end
-            local old = redis.call('HGET', KEYS[1], ARGV[2])
-            if not old then
-              return false
-            end
-            redis.call('HDEL', KEYS[1], ARGV[2])
-            redis.call('HDEL', KEYS[4], ARGV[2])
-            redis.call('INCR', KEYS[2])
-            redis.call('LPUSH', KEYS[3], ARGV[4] .. old .. '}')
-            return old
-            """);
-
+    private static final LuaScript CHANGE = LuaScript.fromResource("rules-change");
     /** the version and the rule set, read together */
-    private static final LuaScript LOAD = LuaScript.of("rules-load", """
-            return {redis.call('GET', KEYS[1]) or '0', redis.call('HGETALL', KEYS[2])}
-            """);
-
+    private static final LuaScript LOAD = LuaScript.fromResource("rules-load");
     /** the rule set and the hit counts, read together */
-    private static final LuaScript LIST = LuaScript.of("rules-list", """
-            return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
-            """);
-
-    private static final LuaScript HIT = LuaScript.of("rules-hit", """
-            for _, id in ipairs(ARGV) do
-              redis.call('HINCRBY', KEYS[1], id, 1)
-            end
-            return #ARGV
-            """);
+    private static final LuaScript LIST = LuaScript.fromResource("rules-list");
+    private static final LuaScript HIT = LuaScript.fromResource("rules-hit");
 
     private final ReactiveRedisDataSource redis;
     private final PhoneNumbers phones;
@@ -128,7 +97,7 @@ public class Rules {
         AuditEntry entry = new AuditEntry(rule.createdAt(), rule.createdBy(), "create", rule.id(), null, rule);
         return CHANGE.call(redis, keys(), List.of("put", rule.id(), write(rule), write(entry)))
                 .invoke(() -> LOG.infof("rule %s created by %s: %s %s=%s (%s)", rule.id(), actor, rule.action(),
-                        rule.field(), rule.field().equals("phone") ? "…" : rule.value(), rule.mode()))
+                        rule.field().wire(), rule.field().personal() ? "…" : rule.value(), rule.mode()))
                 .chain(() -> refreshNow())
                 .replaceWith(rule.withHits(0));
     }
@@ -213,54 +182,15 @@ public class Rules {
             throw ApiProblem.invalidRequest("reason is longer than " + MAX_REASON + " characters");
         }
         if (req.match() == null || req.match().size() != 1) {
-            throw ApiProblem.invalidRequest("match must have exactly one of phone, prefix, country, ip, appId, deviceId");
+            throw ApiProblem.invalidRequest("match must have exactly one of " + RuleField.names());
         }
         Map.Entry<String, Object> m = req.match().entrySet().iterator().next();
-        String field = m.getKey();
-        if (!FIELDS.contains(field)) {
-            throw ApiProblem.invalidRequest("match." + field + " is not a match field (phone, prefix, country, ip, "
-                    + "appId, deviceId)");
-        }
+        RuleField field = RuleField.parse(m.getKey()).orElseThrow(() -> ApiProblem.invalidRequest(
+                "match." + m.getKey() + " is not a match field (" + RuleField.names() + ")"));
         if (!(m.getValue() instanceof String raw) || raw.isBlank()) {
-            throw ApiProblem.invalidRequest("match." + field + " must be a non-empty string");
+            throw ApiProblem.invalidRequest("match." + field.wire() + " must be a non-empty string");
         }
-        String value = switch (field) {
-            case "phone" -> {
-                try {
-                    yield phones.normalise(raw).e164();
-                } catch (ApiProblem p) {
-                    throw ApiProblem.invalidRequest("match.phone is not a phone number");
-                }
-            }
-            case "prefix" -> {
-                String p = raw.strip();
-                p = p.startsWith("+") ? p.substring(1) : p;
-                if (p.isEmpty() || p.length() > 15 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    throw ApiProblem.invalidRequest("match.prefix must be 1 to 15 digits of an E.164 number");
-                }
-                yield p;
-            }
-            case "country" -> {
-                String c = raw.strip();
-                if (c.length() != 2 || !c.chars().allMatch(ch -> (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
-                    throw ApiProblem.invalidRequest("match.country must be a two-letter ISO region, e.g. RU");
-                }
-                yield c.toUpperCase(Locale.ROOT);
-            }
-            case "ip" -> {
-                String ip = raw.strip();
-                if (IpRange.parse(ip).isEmpty()) {
-                    throw ApiProblem.invalidRequest("match.ip must be an IPv4 or IPv6 address or CIDR range");
-                }
-                yield ip;
-            }
-            default -> {
-                if (raw.length() > 128) {
-                    throw ApiProblem.invalidRequest("match." + field + " is longer than 128 characters");
-                }
-                yield raw;
-            }
-        };
+        String value = field.normalise(raw, phones);
         Instant now = clock.instant();
         Instant expiresAt = null;
         if (req.expiresAt() != null) {
@@ -269,7 +199,7 @@ public class Rules {
                 throw ApiProblem.invalidRequest("expiresAt is not in the future");
             }
         }
-        return new Rule(Ids.random("rl_", 8), req.action(), Map.of(field, value), req.mode(), req.reason(),
+        return new Rule(Ids.random("rl_", 8), req.action(), Map.of(field.wire(), value), req.mode(), req.reason(),
                 expiresAt, now, actor == null || actor.isBlank() ? "unknown" : actor, null);
     }
 
@@ -406,24 +336,15 @@ public class Rules {
 
     // ---------------------------------------------------------------- matching
 
-    /** a rule ready to match: an ip rule's range parsed once */
-    record Compiled(Rule rule, IpRange range) {
+    /** a rule ready to match: its test compiled once (an ip rule's range parsed once) */
+    record Compiled(Rule rule, java.util.function.Predicate<AbuseGuard.Attempt> test) {
 
         static Compiled of(Rule r) {
-            return new Compiled(r, r.field().equals("ip") ? IpRange.parse(r.value()).orElse(null) : null);
+            return new Compiled(r, r.field().matcher(r.value()));
         }
 
         boolean matches(AbuseGuard.Attempt a) {
-            String v = rule.value();
-            return switch (rule.field()) {
-                case "phone" -> a.phone() != null && v.equals(a.phone().e164());
-                case "prefix" -> a.phone() != null && a.phone().e164().startsWith(v, 1);
-                case "country" -> a.phone() != null && v.equals(a.phone().region());
-                case "ip" -> range != null && a.context() != null && range.contains(a.context().ip());
-                case "appId" -> a.context() != null && v.equals(a.context().appId());
-                case "deviceId" -> a.context() != null && v.equals(a.context().deviceId());
-                default -> false;
-            };
+            return test.test(a);
         }
     }
 
