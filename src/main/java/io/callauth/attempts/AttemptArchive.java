@@ -584,13 +584,18 @@ public class AttemptArchive {
     /**
      * Drops the partitions wholly older than the retention and deletes the rollups and verification rows of the same
      * age. One replica at a time (a PostgreSQL advisory lock): another replica calling meanwhile does nothing.
+     * <p>
+     * The DELETEs are planned for the actual cutoff ({@link ArchiveQuery#customPlan}): a generic plan (the pool's
+     * setting) cannot know that {@code started_at < ?} matches nothing, guesses a third of the table, and on a table
+     * whose rows are not in time order (upserts move them) chose a scan of all of attempt_verifications every pass.
+     * Planned with the cutoff, a pass with nothing to delete reads the first entries of the indexes only.
      */
     public Retained enforceRetention() throws SQLException {
         ensureSchema();
         Instant cutoff = retentionCutoff();
         LocalDate cutoffDay = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            ArchiveQuery.customPlan(c); // in a transaction, as before, and with plans made for this cutoff
             try (Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + RETENTION_LOCK + ")")) {
                     rs.next();
