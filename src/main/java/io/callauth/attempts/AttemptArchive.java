@@ -584,13 +584,18 @@ public class AttemptArchive {
     /**
      * Drops the partitions wholly older than the retention and deletes the rollups and verification rows of the same
      * age. One replica at a time (a PostgreSQL advisory lock): another replica calling meanwhile does nothing.
+     * <p>
+     * The DELETEs are planned for the actual cutoff ({@link ArchiveQuery#customPlan}): a generic plan (the pool's
+     * setting) cannot know that {@code started_at < ?} matches nothing, guesses a third of the table, and on a table
+     * whose rows are not in time order (upserts move them) chose a scan of all of attempt_verifications every pass.
+     * Planned with the cutoff, a pass with nothing to delete reads the first entries of the indexes only.
      */
     public Retained enforceRetention() throws SQLException {
         ensureSchema();
         Instant cutoff = retentionCutoff();
         LocalDate cutoffDay = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            ArchiveQuery.customPlan(c); // in a transaction, as before, and with plans made for this cutoff
             try (Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + RETENTION_LOCK + ")")) {
                     rs.next();
@@ -656,21 +661,29 @@ public class AttemptArchive {
             List<Attempt> items,
             @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, nullable = true,
                     description = "The `cursor` of the next page (with the same filters); null on the last page",
-                    examples = "YTE6MTc2NDU2NjQwMzUxMToxNzY0NTY2NDAzNTExLTA")
+                    examples = "YTI6MTc2NDU2NjQwMzUxMToxODUwMjgxOTgxMTI3OTUwMzM2OjE3NjQ1NjY0MDM1MTEtMA")
             String next) {
     }
 
-    /** Newest first, {@code limit} at most; keyset paging on (at, id). */
+    /**
+     * Newest first: by time, then by stream position within a millisecond ({@code attempt_seq(id)}, V6: numeric, so
+     * that "...-10" comes before "...-9"), then by id. The order of the list and the export.
+     */
+    static final String NEWEST_FIRST = " ORDER BY at DESC, attempt_seq(id) DESC, id DESC";
+
+    /** Newest first, {@code limit} at most; keyset paging on (at, attempt_seq(id), id). */
     public Page list(AttemptFilter filter, int limit) throws SQLException {
         ensureSchema();
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT " + SELECT + " FROM attempts WHERE " + filter.where(params)
-                + " ORDER BY at DESC, id DESC LIMIT " + (limit + 1);
+        String sql = "SELECT " + SELECT + ", attempt_seq(id) FROM attempts WHERE " + filter.where(params)
+                + NEWEST_FIRST + " LIMIT " + (limit + 1);
         List<Attempt> items = new ArrayList<>(Math.min(limit + 1, 1001));
+        long[] seqs = new long[limit + 1];
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    seqs[items.size()] = rs.getLong(18);
                     items.add(row(rs));
                 }
             }
@@ -679,7 +692,7 @@ public class AttemptArchive {
         if (items.size() > limit) {
             items = items.subList(0, limit);
             Attempt last = items.get(limit - 1);
-            next = new AttemptFilter.Cursor(last.at().toEpochMilli(), last.id()).encode();
+            next = new AttemptFilter.Cursor(last.at().toEpochMilli(), seqs[limit - 1], last.id()).encode();
         }
         return new Page(List.copyOf(items), next);
     }
@@ -691,7 +704,7 @@ public class AttemptArchive {
     public long export(AttemptFilter filter, Consumer<Attempt> sink) throws SQLException {
         ensureSchema();
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT " + SELECT + " FROM attempts WHERE " + filter.where(params) + " ORDER BY at DESC, id DESC";
+        String sql = "SELECT " + SELECT + " FROM attempts WHERE " + filter.where(params) + NEWEST_FIRST;
         long n = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // the driver streams with a cursor only inside a transaction

@@ -46,21 +46,24 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
         return Set.copyOf(s);
     }
 
-    /** Where the previous page stopped: the last record's time and id (newest first, so the next page is older). */
-    public record Cursor(long atMillis, String id) {
+    /**
+     * Where the previous page stopped: the last record's time, stream position ({@code attempt_seq(id)}) and id (newest
+     * first, so the next page is older). Version a2; the a1 cursors of the earlier order (time and id) are refused.
+     */
+    public record Cursor(long atMillis, long seq, String id) {
         String encode() {
             return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(("a1:" + atMillis + ":" + id).getBytes(StandardCharsets.UTF_8));
+                    .encodeToString(("a2:" + atMillis + ":" + seq + ":" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String s) {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
-                String[] p = raw.split(":", 3);
-                if (p.length != 3 || !p[0].equals("a1") || p[2].isEmpty() || p[2].length() > 64) {
+                String[] p = raw.split(":", 4);
+                if (p.length != 4 || !p[0].equals("a2") || p[3].isEmpty() || p[3].length() > 64) {
                     throw new IllegalArgumentException();
                 }
-                return new Cursor(Long.parseLong(p[1]), p[2]);
+                return new Cursor(Long.parseLong(p[1]), Long.parseLong(p[2]), p[3]);
             } catch (IllegalArgumentException e) {
                 throw ApiProblem.invalidRequest("cursor is not one this API gave out");
             }
@@ -133,8 +136,10 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
             params.add(value);
         });
         if (cursor != null) {
-            parts.add("(at, id) < (?, ?)");
+            // the list's order (AttemptArchive.NEWEST_FIRST); the indexes on (..., at, id) serve it as at <= ?
+            parts.add("(at, attempt_seq(id), id) < (?, ?, ?)");
             params.add(AttemptArchive.utc(Instant.ofEpochMilli(cursor.atMillis())));
+            params.add(cursor.seq());
             params.add(cursor.id());
         }
         return parts.isEmpty() ? "true" : String.join(" AND ", parts);

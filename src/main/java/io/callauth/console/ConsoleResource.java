@@ -123,7 +123,20 @@ public class ConsoleResource {
     @Operation(hidden = true)
     @Path("/sign-in")
     public Response signInPage(@Context ContainerRequestContext ctx) {
+        onlyAtSignIn(ctx);
         return signInForm(ctx, null, 200);
+    }
+
+    /**
+     * The sign-in routes answer at {@code /console/sign-in} only. The router also matches {@code /console/sign-in/}
+     * (and more slashes) to them, which the gate treats as any other console path: without a session it sends the
+     * browser to sign in, with one it lets the request through, and the answer must then be 404 like any unknown
+     * console path, not the sign-in page.
+     */
+    private static void onlyAtSignIn(ContainerRequestContext ctx) {
+        if (!ConsoleFilter.isPublic(ctx.getUriInfo().getPath())) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
     }
 
     /** the form with a fresh pre-session CSRF token (double submit: the same value in a SameSite=Strict cookie) */
@@ -140,6 +153,7 @@ public class ConsoleResource {
     @Path("/sign-in")
     public Response signIn(@RestForm String key, @RestForm("_csrf") String csrf, @Context ContainerRequestContext ctx,
                            @Context io.vertx.core.http.HttpServerRequest request) {
+        onlyAtSignIn(ctx);
         Cookie pre = ctx.getCookies().get(PRE_COOKIE);
         if (!ConsoleSessions.same(csrf, pre == null ? null : pre.getValue())) {
             throw ApiProblem.forbidden("the sign-in form's CSRF token is missing or wrong: reload the sign-in page");

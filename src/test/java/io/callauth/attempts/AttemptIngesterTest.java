@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -195,12 +196,10 @@ class AttemptIngesterTest {
                         shardsUsed.add(sh);
                     });
         }
+        // the whole batch is still in the stream: the trim keeps what the expiry sweep has not read
+        assertThat(again).as("entries left in the stream (none trimmed past the expiry sweep's hold)").hasSize(3000);
         // 3000 verifications spread over every shard, and ids that clash between shards are still 3000 rows
         assertThat(shardsUsed).hasSize(log.shards());
-        assertThat(again).hasSize(3000);
-        if (again.isEmpty()) { // trimmed already: rebuild the same entries from the archive's ids
-            throw new AssertionError("the stream was trimmed past the reaper's hold");
-        }
         // each record is archived under its stream id, qualified by its shard past shard 0
         assertThat(archivedIds(app)).containsExactlyInAnyOrderElementsOf(again.stream().map(AttemptLog.Entry::id).toList());
         AttemptArchive.Stored s = archive.store(again);
@@ -353,6 +352,65 @@ class AttemptIngesterTest {
         assertThat(distinctArchived(app)).isEqualTo(102);
         assertThat(rolledUpStarts(app)).isEqualTo(101);
         assertThat(pending()).isZero();
+    }
+
+    /** sequential and index scans of a table so far (the server's statistics, as flushed by the backends) */
+    private long[] scans(String table) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_clear_snapshot()");
+            try (ResultSet rs = s.executeQuery("SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_user_tables"
+                    + " WHERE relname = '" + table + "'")) {
+                rs.next();
+                return new long[]{rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    @Test
+    void aRetentionPassWithNothingToDeleteReadsTheRollupsAndVerificationsThroughTheirIndexes() throws Exception {
+        // 50,000 verification rows and 20,000 rollup rows, all younger than the retention and stored out of time
+        // order (as upserts leave them; g * 7919 runs through every step once): the shape in which a generic plan of
+        // "started_at < ?" reads the whole of attempt_verifications
+        String p = "ret-" + run;
+        archive.ensureSchema();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO attempt_verifications (verification_id, started_at, approved_at, provider, country,"
+                    + " prefix, app_id) SELECT 'vf_" + p + "_' || g, now() - (g::bigint * 7919 % 50000) * interval '1 s',"
+                    + " now(), 'callpass', 'RU', '79160000', '" + p + "' FROM generate_series(1, 50000) g");
+            s.execute("INSERT INTO attempt_rollups (hour, dim, value, started) SELECT date_trunc('hour', now()"
+                    + " - (g::bigint * 7919 % 20000) * interval '4 s'), 'prefix', '" + p + "-' || g, 1"
+                    + " FROM generate_series(1, 20000) g");
+            s.execute("ANALYZE attempt_verifications");
+            s.execute("ANALYZE attempt_rollups");
+        }
+        try {
+            // the statistics of every earlier statement counted: the pool's idle connections closed, and their
+            // backends gone (a backend flushes what it counted when it exits, then leaves pg_stat_activity)
+            long flushedAt = count("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
+            db.flush(AgroalDataSource.FlushMode.GRACEFUL);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                            + " AND backend_type = 'client backend' AND backend_start <= to_timestamp(" + flushedAt
+                            + " / 1000000.0)") == 0);
+            long[] verifications = scans("attempt_verifications");
+            long[] rollups = scans("attempt_rollups");
+            AttemptArchive.Retained r = archive.enforceRetention();
+            assertThat(r.ran()).isTrue();
+            assertThat(r.verificationRows()).isZero();
+            assertThat(r.rollupRows()).isZero();
+            // once the pass's statistics are flushed (its reads of both tables show), none of them was sequential
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    LongStream.of(scans("attempt_verifications")).sum() > LongStream.of(verifications).sum()
+                            && LongStream.of(scans("attempt_rollups")).sum() > LongStream.of(rollups).sum());
+            assertThat(scans("attempt_verifications")[0]).as("sequential scans of attempt_verifications")
+                    .isEqualTo(verifications[0]);
+            assertThat(scans("attempt_rollups")[0]).as("sequential scans of attempt_rollups").isEqualTo(rollups[0]);
+        } finally {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM attempt_verifications WHERE verification_id LIKE 'vf_" + p + "%'");
+                s.execute("DELETE FROM attempt_rollups WHERE dim = 'prefix' AND value LIKE '" + p + "-%'");
+            }
+        }
     }
 
     @Test

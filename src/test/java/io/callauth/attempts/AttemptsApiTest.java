@@ -35,6 +35,8 @@ class AttemptsApiTest {
     AttemptIngester ingester;
     @Inject
     MutableClock clock;
+    @Inject
+    AttemptArchive archive;
 
     CallPassEmulator callpass;
     /** this run's own values, so that records of other tests never match */
@@ -164,6 +166,52 @@ class AttemptsApiTest {
     }
 
     @Test
+    void withinOneMillisecondNewestFirstFollowsTheStreamPositionAsANumberAndPagingKeepsIt() throws Exception {
+        String app = "same-ms-" + run;
+        long ms = clock.millis();
+        // 12 records of one millisecond in one shard ("…-10" and "…-11" sort before "…-9" as text), stored out of
+        // order, and one of the millisecond before with a higher sequence
+        List<AttemptLog.Entry> batch = new ArrayList<>();
+        for (int seq : new int[]{3, 11, 0, 7, 10, 1, 9, 2, 5, 8, 4, 6}) {
+            batch.add(new AttemptLog.Entry(ms + "-" + seq, new AttemptRecord(ms, "check", "vf_" + app, null, null, null,
+                    "sandbox", "flashcall", "invalid", null, null, "fraud", null, null, app, null)));
+        }
+        batch.add(new AttemptLog.Entry((ms - 1) + "-12", new AttemptRecord(ms - 1, "started", "vf_" + app, null, null,
+                null, "sandbox", "flashcall", null, null, null, "fraud", null, null, app, null)));
+        assertThat(archive.store(batch).inserted()).isEqualTo(13);
+        List<String> expected = new ArrayList<>();
+        for (int seq = 11; seq >= 0; seq--) {
+            expected.add(ms + "-" + seq);
+        }
+        expected.add((ms - 1) + "-12");
+
+        assertThat(list("appId=" + app + "&limit=1000").<String>getList("items.id")).isEqualTo(expected);
+        // paging by 1, 2, 5 and 12: every page boundary falls inside the millisecond at least once
+        for (int limit : new int[]{1, 2, 5, 12}) {
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                JsonPath page = list("appId=" + app + "&limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
+                paged.addAll(page.getList("items.id"));
+                cursor = page.getString("next");
+                pages++;
+            } while (cursor != null && pages < 20);
+            assertThat(paged).as("pages of %d", limit).isEqualTo(expected);
+            assertThat(pages).as("pages of %d", limit).isEqualTo((expected.size() + limit - 1) / limit);
+        }
+        // the export has the same order
+        String ndjson = Api.as(Api.FRAUD_KEY).accept("application/x-ndjson").get("/v1/attempts/export?appId=" + app)
+                .then().statusCode(200).extract().asString();
+        assertThat(ndjson.lines().map(l -> JsonPath.from(l).getString("id")).toList()).isEqualTo(expected);
+        // a cursor of the earlier order (time and id, "a1") is refused rather than read in the new one
+        String a1 = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("a1:" + ms + ":" + ms + "-9").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Api.as(Api.FRAUD_KEY).get("/v1/attempts?appId=" + app + "&cursor=" + a1).then().statusCode(400)
+                .body("code", equalTo("invalid_request"));
+    }
+
+    @Test
     void exportStreamsWhatTheListShows() {
         String app = "export-" + run;
         for (int i = 0; i < 3; i++) {
@@ -274,7 +322,7 @@ class AttemptsApiTest {
             Api.as(Api.FRAUD_KEY).get("/v1/attempts/summary?" + q).then().statusCode(400)
                     .contentType("application/problem+json").body("code", equalTo("invalid_request"));
         }
-        for (String q : List.of("format=xml", "cursor=" + new AttemptFilter.Cursor(1, "1-0").encode(), "limit=5x")) {
+        for (String q : List.of("format=xml", "cursor=" + new AttemptFilter.Cursor(1, 1L << 20, "1-0").encode(), "limit=5x")) {
             Api.as(Api.FRAUD_KEY).get("/v1/attempts/export?" + q).then().statusCode(400)
                     .contentType("application/problem+json").body("code", equalTo("invalid_request"));
         }

@@ -202,6 +202,30 @@ class ConsoleHttpTest {
                 .contentType(containsString("text/csv")).body(startsWith("id,at,type,verificationId,phone"));
     }
 
+    @Test
+    void anUnknownConsolePathIsNotFoundWhenSignedInAndTheSignInRedirectOtherwise() {
+        ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
+        // "/console/sign-in/" is routed to the sign-in page too, but it is not the sign-in page's path
+        for (String p : List.of("/console/sign-in/", "/console/nothing-here", "/console/attempts/nothing",
+                "/console/sign-in/x", "/console/a/b/c", "/console/nothing.html")) {
+            Response r = s.given().accept("text/html,application/xhtml+xml,*/*;q=0.8").get(p);
+            assertThat(r.statusCode()).as("%s signed in: %s", p, r.asString()).isEqualTo(404);
+            assertThat(r.contentType()).as(p).contains("application/problem+json");
+            assertThat(r.asString()).as(p).contains("\"not_found\"").doesNotContain("name=\"key\"");
+            Response anonymous = ConsoleHttp.anonymous().get(p);
+            assertThat(anonymous.statusCode()).as("%s anonymous: %s", p, anonymous.asString()).isEqualTo(303);
+            assertThat(anonymous.header("Location")).as(p).contains("/console/sign-in");
+        }
+        // nor does the form post there sign in again
+        String[] form = ConsoleHttp.signInForm();
+        s.given().cookie(ConsoleResource.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
+                .formParam("_csrf", form[1]).formParam("key", Api.FRAUD_KEY).post("/console/sign-in/").then()
+                .statusCode(404).body("code", equalTo("not_found"));
+        // the sign-in page itself is where it was
+        ConsoleHttp.anonymous().get("/console/sign-in").then().statusCode(200).body(containsString("name=\"key\""));
+        s.given().get("/console/sign-in").then().statusCode(200);
+    }
+
     static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

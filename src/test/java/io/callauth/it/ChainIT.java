@@ -22,7 +22,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The packaged app with the whole chain, configured only through environment variables, survives any one provider
- * being down: the user still gets a call, and the code of that call approves.
+ * being down: the user still gets a call, and the code of that call approves. Each provider is taken down alone, the
+ * middle ones included, with a call that has to get past it (a start for the first, a resend for the others).
  */
 class ChainIT {
 
@@ -108,6 +109,15 @@ class ChainIT {
 
     /** the call went to {@code provider} and to no other, and each provider in {@code down} was tried and failed */
     private static void servedBy(String id, String provider, int[] before, java.util.List<String> down) {
+        servedBy(id, provider, before, java.util.List.of(provider), down);
+    }
+
+    /**
+     * the last call went to {@code provider} and to no other, the verification's calls so far were placed by
+     * {@code placed} in order, and the providers in {@code down} were tried and failed, in that order
+     */
+    private static void servedBy(String id, String provider, int[] before, java.util.List<String> placed,
+                                 java.util.List<String> down) {
         int[] after = placed();
         for (int i = 0; i < CHAIN.size(); i++) {
             assertThat(after[i] - before[i]).as("calls accepted by %s", CHAIN.get(i))
@@ -115,9 +125,22 @@ class ChainIT {
         }
         java.util.List<java.util.Map<String, Object>> ev = events(id);
         assertThat(ev).filteredOn(e -> "call_placed".equals(e.get("type"))).extracting(e -> e.get("provider"))
-                .containsExactly(provider);
+                .containsExactlyElementsOf(placed);
         assertThat(ev).filteredOn(e -> "call_failed".equals(e.get("type"))).extracting(e -> e.get("provider"))
                 .as("the providers down were really tried, in chain order").containsExactlyElementsOf(down);
+    }
+
+    /** a resend: to {@code provider}, or (null) to the next provider of the chain after the current one */
+    private static ValidatableResponse resend(String id, String provider) {
+        return RestAssured.given().baseUri(app.url()).header("Authorization", "Bearer dev-key-change-me")
+                .contentType(ContentType.JSON).body(provider == null ? "{}" : "{\"provider\":\"" + provider + "\"}")
+                .post("/v1/verifications/" + id + "/resend").then();
+    }
+
+    /** the code of SunSim's last call: the last 4 digits of the number it dialled from */
+    private static String sunsimCode() {
+        String ext = sunsim.makeCalls().get(sunsim.makeCalls().size() - 1).get("extNum").toString();
+        return ext.substring(ext.length() - 4);
     }
 
     @Test
@@ -128,35 +151,59 @@ class ChainIT {
         servedBy(id, "callpass", before, java.util.List.of());
         check(id, callpass.lastCall().code(4));
 
-        // CallPass down: it is tried and fails, Yunhu dials from its pool, its callback says the phone rang
+        // Each provider down alone, the others up, and a call that has to get past it: the chain tries it, it
+        // fails, and the next provider up serves.
+
+        // CallPass down (the first): a start tries it, Yunhu dials from its pool, its callback says the phone rang
         callpass.failWithHttp(503);
         before = placed();
         String yid = start().statusCode(201).body("provider", equalTo("yunhu")).extract().path("id");
         servedBy(yid, "yunhu", before, java.util.List.of("callpass"));
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(callStatus(yid)));
         check(yid, "5566");
+        callpass.failWithHttp(0);
 
-        // CallPass and Yunhu down: both tried, SunSim serves
+        // Yunhu down (a middle one): CallPass serves the start; the resend goes to the provider after CallPass,
+        // Yunhu, which fails, and on to SunSim
         yunhu.failWithHttp(502);
         before = placed();
-        id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
-        servedBy(id, "sunsim", before, java.util.List.of("callpass", "yunhu"));
-        String ext = sunsim.makeCalls().get(sunsim.makeCalls().size() - 1).get("extNum").toString();
-        check(id, ext.substring(ext.length() - 4));
+        id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        servedBy(id, "callpass", before, java.util.List.of());
+        before = placed();
+        resend(id, null).statusCode(200).body("provider", equalTo("sunsim"));
+        servedBy(id, "sunsim", before, java.util.List.of("callpass", "sunsim"), java.util.List.of("yunhu"));
+        check(id, sunsimCode());
+        yunhu.failWithHttp(0);
 
-        // CallPass, Yunhu and SunSim down: all three tried, Runtel serves
+        // SunSim down (the other middle one): a resend to Yunhu, then one to the provider after Yunhu, SunSim,
+        // which fails, and on to Runtel
         sunsim.failWithHttp(500);
+        id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        resend(id, "yunhu").statusCode(200).body("provider", equalTo("yunhu"));
         before = placed();
-        id = start().statusCode(201).body("provider", equalTo("runtel")).extract().path("id");
-        servedBy(id, "runtel", before, java.util.List.of("callpass", "yunhu", "sunsim"));
+        resend(id, null).statusCode(200).body("provider", equalTo("runtel"));
+        servedBy(id, "runtel", before, java.util.List.of("callpass", "yunhu", "runtel"), java.util.List.of("sunsim"));
         check(id, "2233");
-
-        // SunSim back up: the first provider up in chain order serves again
         sunsim.failWithHttp(0);
-        before = placed();
-        id = start().statusCode(201).body("provider", equalTo("sunsim")).extract().path("id");
-        servedBy(id, "sunsim", before, java.util.List.of("callpass", "yunhu"));
 
+        // Runtel down (the last): a resend to SunSim, then one to the provider after SunSim, Runtel, which fails,
+        // and round the chain to CallPass
+        runtel.failWithHttp(500);
+        id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        resend(id, "sunsim").statusCode(200).body("provider", equalTo("sunsim"));
+        before = placed();
+        resend(id, null).statusCode(200).body("provider", equalTo("callpass"));
+        servedBy(id, "callpass", before, java.util.List.of("callpass", "sunsim", "callpass"),
+                java.util.List.of("runtel"));
+        check(id, callpass.lastCall().code(4));
+        runtel.failWithHttp(0);
+
+        // all up again: CallPass serves, nothing fails
+        before = placed();
+        id = start().statusCode(201).body("provider", equalTo("callpass")).extract().path("id");
+        servedBy(id, "callpass", before, java.util.List.of());
+
+        // a provider that was down and came back kept its session: one sign-in each
         assertThat(yunhu.logins()).isEqualTo(1);
         assertThat(runtel.logins()).isEqualTo(1);
         assertThat(sunsim.creates()).isEqualTo(1);
