@@ -22,18 +22,18 @@ public class CodeCheck {
     private final VerificationStore store;
     private final Admission admission;
     private final CodeHasher hasher;
-    private final PhoneNumbers phones;
+    private final RequestValidation validation;
     private final AttemptLog attempts;
     private final VerificationMetrics metrics;
     private final Observers observers;
     private final Clock clock;
 
-    public CodeCheck(VerificationStore store, Admission admission, CodeHasher hasher, PhoneNumbers phones,
+    public CodeCheck(VerificationStore store, Admission admission, CodeHasher hasher, RequestValidation validation,
                      AttemptLog attempts, VerificationMetrics metrics, Observers observers, Clock clock) {
         this.store = store;
         this.admission = admission;
         this.hasher = hasher;
-        this.phones = phones;
+        this.validation = validation;
         this.attempts = attempts;
         this.metrics = metrics;
         this.observers = observers;
@@ -41,7 +41,7 @@ public class CodeCheck {
     }
 
     Uni<CheckView> check(ApiKey key, String id, Requests.Check req, ClientContext client) {
-        String code = validCode(req == null ? null : req.code());
+        String code = validation.code(req);
         if (!VerificationReader.validId(id)) {
             return Uni.createFrom().failure(VerificationReader.notFound(id));
         }
@@ -50,11 +50,9 @@ public class CodeCheck {
     }
 
     Uni<CheckView> checkByPhone(ApiKey key, Requests.CheckByPhone req, ClientContext client) {
-        if (req == null) {
-            throw ApiProblem.invalidRequest("a JSON body with 'phone' and 'code' is required");
-        }
-        String code = validCode(req.code());
-        PhoneNumbers.Phone phone = phones.normalise(req.phone());
+        RequestValidation.PhoneAndCode asked = validation.checkByPhone(req);
+        String code = asked.code();
+        PhoneNumbers.Phone phone = asked.phone();
         return admission.admit(new AbuseGuard.Attempt(AbuseGuard.Action.CHECK, key.name(), phone, client, null), null)
                 .chain(() -> store.newestForPhone(key.name(), phone.e164()))
                 .chain(id -> id.map(i -> checkId(key, i, code))
@@ -88,23 +86,5 @@ public class CodeCheck {
             }
             return logged.replaceWith(new CheckView(id, r.valid(), r.status().wire(), r.attemptsLeft()));
         });
-    }
-
-    /**
-     * A code is digits, optionally surrounded by whitespace. Anything else (a control character, a letter, nothing
-     * left after trimming) is refused here, before the check script, so it never spends a try.
-     */
-    static String validCode(String code) {
-        if (code == null) {
-            throw ApiProblem.invalidRequest("code is required");
-        }
-        String c = code.strip();
-        if (c.isEmpty()) {
-            throw ApiProblem.invalidRequest("code is required");
-        }
-        if (c.length() > 12 || !c.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-            throw ApiProblem.invalidRequest("code must be digits");
-        }
-        return c;
     }
 }

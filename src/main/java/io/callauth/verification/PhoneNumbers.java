@@ -22,6 +22,16 @@ public class PhoneNumbers {
         this.defaultRegion = defaultRegion;
     }
 
+    /**
+     * Whether a non-blank input looks like a phone number at all: one optional leading +, then digits and the usual
+     * separators, starting with a digit or "(", at most 32 characters, no control characters. (Whether it is a valid
+     * number is libphonenumber's to say, in {@link #normalise}.)
+     */
+    public static boolean hasShape(String raw) {
+        String s = raw.strip();
+        return s.length() <= 32 && SHAPE.matcher(s).matches() && raw.chars().noneMatch(Character::isISOControl);
+    }
+
     public Phone normalise(String raw) {
         if (raw == null || raw.isBlank()) {
             throw ApiProblem.invalidRequest("phone is required");
@@ -29,7 +39,7 @@ public class PhoneNumbers {
         String s = raw.strip();
         // one optional leading +, then digits and the usual separators, starting with a digit or "(": no "++7…",
         // no "-7…", no control characters (String.trim would quietly drop a trailing NUL)
-        if (s.length() > 32 || !SHAPE.matcher(s).matches() || raw.chars().anyMatch(Character::isISOControl)) {
+        if (!hasShape(raw)) {
             throw ApiProblem.invalidPhone(
                     "phone must be an optional + followed by digits, spaces and ( ) - . only");
         }

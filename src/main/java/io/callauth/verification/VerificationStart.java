@@ -32,7 +32,7 @@ public class VerificationStart {
     private final CallDispatcher dispatcher;
     private final CallOutcomeHandler outcomes;
     private final Admission admission;
-    private final PhoneNumbers phones;
+    private final RequestValidation validation;
     private final AttemptLog attempts;
     private final VerificationConfig config;
     private final VerificationMetrics metrics;
@@ -41,7 +41,7 @@ public class VerificationStart {
 
     public VerificationStart(VerificationStore store, VerificationReader reader, ProviderChain chain,
                              CallDispatcher dispatcher, CallOutcomeHandler outcomes, Admission admission,
-                             PhoneNumbers phones, AttemptLog attempts, VerificationConfig config,
+                             RequestValidation validation, AttemptLog attempts, VerificationConfig config,
                              VerificationMetrics metrics, Observers observers, Clock clock) {
         this.store = store;
         this.reader = reader;
@@ -49,7 +49,7 @@ public class VerificationStart {
         this.dispatcher = dispatcher;
         this.outcomes = outcomes;
         this.admission = admission;
-        this.phones = phones;
+        this.validation = validation;
         this.attempts = attempts;
         this.config = config;
         this.metrics = metrics;
@@ -65,18 +65,11 @@ public class VerificationStart {
         String requested = req == null || req.channel() == null ? "auto" : req.channel();
         PhoneNumbers.Phone phone;
         try {
-            if (req == null) {
-                throw ApiProblem.invalidRequest("a JSON body with 'phone' is required");
-            }
-            if (!requested.equals("auto") && Channel.parse(requested).isEmpty()) {
-                throw ApiProblem.invalidRequest("channel must be auto, flashcall or voice");
-            }
-            validateContext(ctx);
+            phone = validation.start(req);
             if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255
                     || !idempotencyKey.chars().allMatch(c -> c > 32 && c < 127))) {
                 throw ApiProblem.invalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
             }
-            phone = phones.normalise(req.phone());
         } catch (ApiProblem p) {
             // a refusal for bad input is an attempt too: the fraud team sees malformed traffic in the log
             String channel = requested.length() > 16 ? requested.substring(0, 16) : requested;
@@ -160,25 +153,12 @@ public class VerificationStart {
         });
     }
 
-    /** the context cut to the lengths validateContext allows, for the record of a refusal */
+    /** the context cut to the lengths its constraints allow, for the record of a refusal */
     private static ClientContext clipped(ClientContext c) {
         return new ClientContext(clip(c.ip(), 64), clip(c.userAgent(), 512), clip(c.appId(), 128), clip(c.deviceId(), 128));
     }
 
     private static String clip(String v, int max) {
         return v == null || v.length() <= max ? v : v.substring(0, max);
-    }
-
-    private static void validateContext(ClientContext c) {
-        check(c.ip(), "context.ip", 64);
-        check(c.userAgent(), "context.userAgent", 512);
-        check(c.appId(), "context.appId", 128);
-        check(c.deviceId(), "context.deviceId", 128);
-    }
-
-    private static void check(String v, String field, int max) {
-        if (v != null && v.length() > max) {
-            throw ApiProblem.invalidRequest(field + " is longer than " + max + " characters");
-        }
     }
 }
