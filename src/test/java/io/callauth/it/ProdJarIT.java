@@ -114,6 +114,18 @@ class ProdJarIT {
     }
 
     @Test
+    void aSettingOutOfItsRangeIsNamedAtStart() throws Exception {
+        Map<String, String> env = env();
+        env.put("CALLAUTH_ATTEMPTS_STREAM_SHARDS", "0");
+        env.put("CALLAUTH_VERIFICATION_CODE_LENGTH", "2");
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
+            assertThat(app.process.exitValue()).isNotZero();
+            assertThat(app.output()).contains("callauth.attempts.stream-shards").contains("callauth.verification.code-length");
+        }
+    }
+
+    @Test
     void withNoEnvironmentAtAllOneReportNamesEverythingAndNoStackTrace() throws Exception {
         try (PackagedApp app = PackagedApp.start(Map.of())) {
             assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
