@@ -34,6 +34,15 @@ public interface RateLimitConfig {
     @WithDefault("60/10m")
     String checkIp();
 
+    /**
+     * the per-replica shield: verify-API requests (starts, checks, resends) one API key may send to one replica,
+     * counted in memory before anything reaches Redis; past it a request is refused at once (429, rule
+     * {@code replica_shield}). Absent: the windows of {@link #apiKey()} (a replica never sees more of a key's
+     * requests than all replicas together, so the shield refuses only what the shared limit would refuse anyway,
+     * and a flood costs Redis nothing); {@code off}: no shield.
+     */
+    Optional<String> replicaShield();
+
     /** peers whose X-Forwarded-For is believed (exact addresses); nobody's by default */
     Optional<List<String>> trustedProxies();
 
