@@ -3,7 +3,7 @@ package io.callauth.attempts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.openapi.OpenApiDoc;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;

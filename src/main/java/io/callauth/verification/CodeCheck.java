@@ -5,6 +5,7 @@ import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
+import io.callauth.phone.PhoneNumbers;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

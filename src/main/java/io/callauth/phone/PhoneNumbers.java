@@ -1,4 +1,4 @@
-package io.callauth.verification;
+package io.callauth.phone;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
