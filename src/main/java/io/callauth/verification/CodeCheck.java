@@ -83,7 +83,7 @@ public class CodeCheck {
             if (r.changed()) {
                 if (r.status() == VerificationStatus.APPROVED) {
                     metrics.approved();
-                    logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), AttemptRecords.prefixOf(r.phone()))));
+                    logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), PhoneNumbers.prefixOf(r.phone()))));
                 }
                 logged = logged.chain(() -> attempts.append(base.withType(AttemptType.of(r.status().wire()))));
             }
