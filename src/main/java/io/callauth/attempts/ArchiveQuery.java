@@ -63,6 +63,11 @@ public interface ArchiveQuery<T> {
         }
     }
 
+    /** an instant as a {@code timestamptz} parameter */
+    static java.time.OffsetDateTime utc(java.time.Instant i) {
+        return java.time.OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC);
+    }
+
     private static boolean causedBySql(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof org.flywaydb.core.api.FlywayException) {

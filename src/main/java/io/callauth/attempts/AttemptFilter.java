@@ -125,20 +125,20 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
         List<String> parts = new ArrayList<>();
         if (from != null) {
             parts.add("at >= ?");
-            params.add(AttemptArchive.utc(from));
+            params.add(ArchiveQuery.utc(from));
         }
         if (to != null) {
             parts.add("at < ?");
-            params.add(AttemptArchive.utc(to));
+            params.add(ArchiveQuery.utc(to));
         }
         equals.forEach((column, value) -> {
             parts.add(column + " = ?");
             params.add(value);
         });
         if (cursor != null) {
-            // the list's order (AttemptArchive.NEWEST_FIRST); the indexes on (..., at, id) serve it as at <= ?
+            // the list's order (AttemptQueries.NEWEST_FIRST); the indexes on (..., at, id) serve it as at <= ?
             parts.add("(at, attempt_seq(id), id) < (?, ?, ?)");
-            params.add(AttemptArchive.utc(Instant.ofEpochMilli(cursor.atMillis())));
+            params.add(ArchiveQuery.utc(Instant.ofEpochMilli(cursor.atMillis())));
             params.add(cursor.seq());
             params.add(cursor.id());
         }

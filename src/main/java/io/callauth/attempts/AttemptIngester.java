@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Moves the attempt log from the Redis Stream into PostgreSQL: the archive's {@link StreamJob}, run by the background
  * seam ({@link StreamWorkers}) on worker replicas through the consumer group {@value #GROUP}. A batch is one
- * transaction whose commit does not wait for the disk ({@link AttemptArchive#storeUnflushed}); the seam acknowledges
+ * transaction whose commit does not wait for the disk ({@link ArchiveWriter#storeUnflushed}); the seam acknowledges
  * its entries only after {@link #flush()} made them durable. The stream id (qualified by its shard past shard 0) is
  * the record's primary key, so a batch stored twice (a redelivery, a claim racing a slow consumer) adds nothing the
  * second time. None lost, none twice. Also: the archive's upkeep (partitions ahead, retention) every ten minutes after
@@ -39,7 +39,8 @@ public class AttemptIngester implements StreamJob {
     private static final Duration MAINTENANCE_EVERY = Duration.ofMinutes(10);
 
     private final RedisDataSource redis;
-    private final AttemptArchive archive;
+    private final ArchiveWriter writer;
+    private final ArchivePartitions partitions;
     private final AttemptLog log;
     private final AttemptsConfig config;
     private final Clock clock;
@@ -55,10 +56,11 @@ public class AttemptIngester implements StreamJob {
     private volatile boolean bufferAlert;
     private volatile long nextMaintenance;
 
-    public AttemptIngester(RedisDataSource redis, AttemptArchive archive, AttemptLog log, AttemptsConfig config,
-                           Clock clock, StreamWorkers seam, MeterRegistry registry) {
+    public AttemptIngester(RedisDataSource redis, ArchiveWriter writer, ArchivePartitions partitions, AttemptLog log,
+                           AttemptsConfig config, Clock clock, StreamWorkers seam, MeterRegistry registry) {
         this.redis = redis;
-        this.archive = archive;
+        this.writer = writer;
+        this.partitions = partitions;
         this.log = log;
         this.config = config;
         this.clock = clock;
@@ -113,7 +115,7 @@ public class AttemptIngester implements StreamJob {
 
     @Override
     public Done handle(List<StreamEntry> batch) throws SQLException {
-        AttemptArchive.Stored st = archive.storeUnflushed(batch.stream()
+        ArchiveWriter.Stored st = writer.storeUnflushed(batch.stream()
                 .map(e -> new AttemptLog.Entry(e.archiveId(), e.record())).toList());
         archived.increment(st.inserted());
         tooOld.increment(st.tooOld());
@@ -122,7 +124,7 @@ public class AttemptIngester implements StreamJob {
 
     @Override
     public void flush() throws SQLException {
-        archive.flush();
+        writer.flush();
     }
 
     @Override
@@ -134,8 +136,8 @@ public class AttemptIngester implements StreamJob {
     public void afterRound() {
         try {
             if (clock.millis() >= nextMaintenance) {
-                archive.createAhead();
-                archive.enforceRetention();
+                partitions.createAhead();
+                partitions.enforceRetention();
                 nextMaintenance = clock.millis() + MAINTENANCE_EVERY.toMillis();
             }
         } catch (RuntimeException | SQLException e) {

@@ -1,5 +1,7 @@
 package io.callauth.attempts;
 
+import io.callauth.phone.PhoneNumbers;
+
 /**
  * How attempt records are built: who asked (API key, client), about which verification and phone, through which
  * provider and channel. The verification core fills one {@link Builder} per event; nothing here knows a code.
@@ -7,15 +9,6 @@ package io.callauth.attempts;
 public final class AttemptRecords {
 
     private AttemptRecords() {
-    }
-
-    /** the first 8 digits of an E.164 number (the prefix the limits, rollups and rules use), or null */
-    public static String prefixOf(String e164) {
-        if (e164 == null) {
-            return null;
-        }
-        String d = e164.startsWith("+") ? e164.substring(1) : e164;
-        return d.length() <= 8 ? d : d.substring(0, 8);
     }
 
     /** a record of this type at this time (epoch millis) */
@@ -44,7 +37,7 @@ public final class AttemptRecords {
         public Builder phone(String e164, String country) {
             this.phone = e164;
             this.country = country;
-            this.prefix = prefixOf(e164);
+            this.prefix = PhoneNumbers.prefixOf(e164);
             return this;
         }
 

@@ -3,7 +3,7 @@ package io.callauth.attempts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.openapi.OpenApiDoc;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -68,12 +68,15 @@ public class AttemptsResource {
     /** what a summary groups by, in the order the document lists them (the GroupBy schema, see NamedEnums) */
     public static final List<String> GROUP_BY = List.of("provider", "country", "prefix", "appId", "hour", "day");
 
-    private final AttemptArchive archive;
+    private final ArchiveSchema schema;
+    private final AttemptQueries archive;
     private final PhoneNumbers phones;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public AttemptsResource(AttemptArchive archive, PhoneNumbers phones, ObjectMapper json, Clock clock) {
+    public AttemptsResource(ArchiveSchema schema, AttemptQueries archive, PhoneNumbers phones, ObjectMapper json,
+                            Clock clock) {
+        this.schema = schema;
         this.archive = archive;
         this.phones = phones;
         this.json = json;
@@ -237,7 +240,7 @@ public class AttemptsResource {
             ndjson = accept != null && accept.contains(NDJSON) && !accept.contains(CSV);
         }
         ArchiveQuery.archived(() -> {
-            archive.ensureSchema();
+            schema.ensureSchema();
             return null;
         });
         StreamingOutput body = out -> {

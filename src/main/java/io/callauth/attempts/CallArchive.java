@@ -20,7 +20,7 @@ import java.util.TreeMap;
 /**
  * The calls of verifications in the archive ({@code attempt_calls}, V2): one row per call, kept for the retention so
  * the fraud team sees a verification's calls and the providers' records of them long after its Redis keys expired.
- * Written by {@link AttemptArchive#store} in the ingest transaction from the call records of the stream; read by
+ * Written by {@link ArchiveWriter#store} in the ingest transaction from the call records of the stream; read by
  * the call records API. Blocking JDBC: worker threads only.
  */
 @ApplicationScoped
@@ -31,12 +31,12 @@ public class CallArchive {
     static final Set<String> CALL_TYPES = Set.of("call_placed", "call_failed", "call_outcome", CALL_RECORD);
     private static final Set<String> FINAL = Set.of("delivered", "not_delivered", "failed");
 
-    private final AttemptArchive archive;
+    private final ArchiveSchema schema;
     private final io.agroal.api.AgroalDataSource dataSource;
     private final ObjectMapper json;
 
-    public CallArchive(AttemptArchive archive, io.agroal.api.AgroalDataSource dataSource, ObjectMapper json) {
-        this.archive = archive;
+    public CallArchive(ArchiveSchema schema, io.agroal.api.AgroalDataSource dataSource, ObjectMapper json) {
+        this.schema = schema;
         this.dataSource = dataSource;
         this.json = json;
     }
@@ -134,7 +134,7 @@ public class CallArchive {
     /** deletes the rows not updated since {@code cutoff} (retention), in the caller's transaction */
     static long deleteOlderThan(Connection c, Instant cutoff) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM attempt_calls WHERE updated_at < ?")) {
-            ps.setObject(1, AttemptArchive.utc(cutoff));
+            ps.setObject(1, ArchiveQuery.utc(cutoff));
             return ps.executeUpdate();
         }
     }
@@ -144,7 +144,7 @@ public class CallArchive {
 
     /** the archived calls of a verification, oldest first */
     public List<KeptCall> calls(String verificationId) throws SQLException {
-        archive.ensureSchema();
+        schema.ensureSchema();
         List<KeptCall> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + SELECT + " WHERE verification_id = ? ORDER BY placed_at NULLS LAST, call_ref")) {
@@ -160,7 +160,7 @@ public class CallArchive {
 
     /** one archived call */
     public Optional<KeptCall> call(String callRef) throws SQLException {
-        archive.ensureSchema();
+        schema.ensureSchema();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT " + SELECT + " WHERE call_ref = ?")) {
             ps.setString(1, callRef);
@@ -172,7 +172,7 @@ public class CallArchive {
 
     /** whether the archive knows the verification at all (a record of it, calls or not) */
     public boolean knows(String verificationId) throws SQLException {
-        archive.ensureSchema();
+        schema.ensureSchema();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM attempts WHERE verification_id = ? LIMIT 1")) {
             ps.setString(1, verificationId);

@@ -28,7 +28,7 @@ public class CodeSecret {
     }
 
     /** what is wrong with the setting, or empty */
-    Optional<String> problem() {
+    public Optional<String> problem() {
         if (value.isEmpty()) {
             return Optional.of(PROPERTY + " (CALLAUTH_CODE_SECRET) is required: the HMAC key of stored codes, "
                     + "at least " + MIN_LENGTH + " random characters");

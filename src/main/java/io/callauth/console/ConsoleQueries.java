@@ -46,7 +46,7 @@ public class ConsoleQueries {
     private final double dropRatio;
 
     public ConsoleQueries(AttemptArchive archive, AgroalDataSource dataSource, ObjectMapper json,
-                          io.callauth.ratelimit.TollFraudConfig tollFraud) {
+                          io.callauth.fraud.TollFraudConfig tollFraud) {
         this.archive = archive;
         this.dataSource = dataSource;
         this.json = json;

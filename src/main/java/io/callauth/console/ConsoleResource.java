@@ -18,7 +18,7 @@ import io.callauth.rules.Rules;
 import io.callauth.security.ApiKey;
 import io.callauth.security.ApiKeys;
 import io.callauth.security.Role;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;

@@ -1,6 +1,6 @@
 package io.callauth.console;
 
-import io.callauth.ratelimit.ClientAddress;
+import io.callauth.security.ClientAddress;
 import io.callauth.ratelimit.Limit;
 import io.callauth.ratelimit.RateLimiter;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -2,7 +2,7 @@ package io.callauth.rules;
 
 import io.callauth.common.ApiProblem;
 import io.callauth.verification.AbuseGuard;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import io.callauth.common.Ids;
 import io.callauth.common.LuaScript;
 import io.callauth.common.Timestamps;
 import io.callauth.verification.AbuseGuard;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

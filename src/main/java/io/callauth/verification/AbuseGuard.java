@@ -1,6 +1,7 @@
 package io.callauth.verification;
 
 import io.callauth.common.ApiProblem;
+import io.callauth.phone.PhoneNumbers;
 import io.smallrye.mutiny.Uni;
 
 import java.util.List;

@@ -4,6 +4,7 @@ import io.callauth.attempts.AttemptType;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
+import io.callauth.phone.PhoneNumbers;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;

@@ -5,6 +5,7 @@ import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.attempts.AttemptRecords;
 import io.callauth.common.ApiProblem;
+import io.callauth.phone.PhoneNumbers;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,7 +81,7 @@ public class CodeCheck {
             if (r.changed()) {
                 if (r.status() == VerificationStatus.APPROVED) {
                     metrics.approved();
-                    logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), AttemptRecords.prefixOf(r.phone()))));
+                    logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), PhoneNumbers.prefixOf(r.phone()))));
                 }
                 logged = logged.chain(() -> attempts.append(base.withType(AttemptType.of(r.status().wire()))));
             }

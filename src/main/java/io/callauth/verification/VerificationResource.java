@@ -1,7 +1,7 @@
 package io.callauth.verification;
 
 import io.callauth.openapi.OpenApiDoc;
-import io.callauth.ratelimit.ClientAddress;
+import io.callauth.security.ClientAddress;
 import io.callauth.security.ApiKey;
 import io.vertx.core.http.HttpServerRequest;
 import io.callauth.security.ApiKeyFilter;

@@ -1,6 +1,7 @@
 package io.callauth.verification;
 
 import io.callauth.attempts.AttemptType;
+import io.callauth.phone.PhoneNumbers;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.Channel;
 import io.callauth.provider.chain.CallTracker;

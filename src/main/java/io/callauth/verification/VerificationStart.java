@@ -5,6 +5,7 @@ import io.callauth.attempts.AttemptLog;
 import io.callauth.attempts.AttemptRecord;
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Ids;
+import io.callauth.phone.PhoneNumbers;
 import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;

@@ -48,7 +48,11 @@ class AttemptIngesterTest {
     @Inject
     AttemptIngester ingester;
     @Inject
-    AttemptArchive archive;
+    ArchiveWriter archive;
+    @Inject
+    ArchiveSchema schema;
+    @Inject
+    ArchivePartitions partitions;
     @Inject
     AgroalDataSource db;
     @Inject
@@ -202,7 +206,7 @@ class AttemptIngesterTest {
         assertThat(shardsUsed).hasSize(log.shards());
         // each record is archived under its stream id, qualified by its shard past shard 0
         assertThat(archivedIds(app)).containsExactlyInAnyOrderElementsOf(again.stream().map(AttemptLog.Entry::id).toList());
-        AttemptArchive.Stored s = archive.store(again);
+        ArchiveWriter.Stored s = archive.store(again);
         assertThat(s.inserted()).isZero();
         assertThat(s.duplicates()).isEqualTo(again.size());
         assertThat(archived(app)).isEqualTo(3000);
@@ -221,10 +225,10 @@ class AttemptIngesterTest {
                     i == 3 ? ua : null, app, null)));
         }
         // the first half alone: one COPY
-        AttemptArchive.Stored first = archive.store(batch.subList(0, 10));
+        ArchiveWriter.Stored first = archive.store(batch.subList(0, 10));
         assertThat(first.inserted()).isEqualTo(10);
         // the whole batch: the COPY meets the first half and the batch falls back to skipping what exists
-        AttemptArchive.Stored second = archive.store(batch);
+        ArchiveWriter.Stored second = archive.store(batch);
         assertThat(second.inserted()).isEqualTo(10);
         assertThat(second.duplicates()).isEqualTo(10);
         assertThat(archived(app)).isEqualTo(20);
@@ -372,7 +376,7 @@ class AttemptIngesterTest {
         // order (as upserts leave them; g * 7919 runs through every step once): the shape in which a generic plan of
         // "started_at < ?" reads the whole of attempt_verifications
         String p = "ret-" + run;
-        archive.ensureSchema();
+        schema.ensureSchema();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO attempt_verifications (verification_id, started_at, approved_at, provider, country,"
                     + " prefix, app_id) SELECT 'vf_" + p + "_' || g, now() - (g::bigint * 7919 % 50000) * interval '1 s',"
@@ -394,7 +398,7 @@ class AttemptIngesterTest {
                             + " / 1000000.0)") == 0);
             long[] verifications = scans("attempt_verifications");
             long[] rollups = scans("attempt_rollups");
-            AttemptArchive.Retained r = archive.enforceRetention();
+            ArchivePartitions.Retained r = partitions.enforceRetention();
             assertThat(r.ran()).isTrue();
             assertThat(r.verificationRows()).isZero();
             assertThat(r.rollupRows()).isZero();
@@ -416,28 +420,28 @@ class AttemptIngesterTest {
     @Test
     void partitionsAreCreatedAheadAndDroppedBehindByTheClock() throws Exception {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        archive.createAhead();
-        assertThat(archive.partitions()).contains(today.minusDays(1), today, today.plusDays(1), today.plusDays(3));
+        partitions.createAhead();
+        assertThat(partitions.partitions()).contains(today.minusDays(1), today, today.plusDays(1), today.plusDays(3));
 
         // 40 days later: new days ahead, the old ones past the 30 days' retention dropped whole
         clock.advance(Duration.ofDays(40));
         LocalDate later = today.plusDays(40);
-        archive.createAhead();
+        partitions.createAhead();
         // while another replica runs retention, this one does nothing
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + AttemptArchive.RETENTION_LOCK + ")");
-                assertThat(archive.enforceRetention().ran()).isFalse();
+                s.execute("SELECT pg_advisory_xact_lock(" + ArchivePartitions.RETENTION_LOCK + ")");
+                assertThat(partitions.enforceRetention().ran()).isFalse();
             }
             c.rollback();
         }
-        AttemptArchive.Retained r = archive.enforceRetention();
+        ArchivePartitions.Retained r = partitions.enforceRetention();
         assertThat(r.ran()).isTrue();
         assertThat(r.droppedDays()).contains(today.minusDays(1), today, today.plusDays(3));
-        assertThat(archive.partitions()).doesNotContain(today, today.plusDays(3))
+        assertThat(partitions.partitions()).doesNotContain(today, today.plusDays(3))
                 .contains(later.minusDays(1), later, later.plusDays(3));
-        assertThat(archive.partitions()).allMatch(d -> !d.isBefore(later.minusDays(30)));
+        assertThat(partitions.partitions()).allMatch(d -> !d.isBefore(later.minusDays(30)));
 
         // a record that reaches the archive after its retention passed is not kept (its day is gone)
         AttemptLog.Entry old = new AttemptLog.Entry("1-0", new AttemptRecord(clock.millis() - Duration.ofDays(31).toMillis(),

@@ -46,7 +46,7 @@ class CallArchiveTest {
                 "{\"billsec\":4,\"hangupcause\":10001,\"recordfilename\":\"x.mp3\"}");
 
         // the CDR first (another batch, another replica), then the call, then its outcome
-        AttemptArchive.Stored first = archive.store(List.of(cdr));
+        ArchiveWriter.Stored first = archive.store(List.of(cdr));
         assertThat(first.inserted()).as("a pushed record is not an attempt").isZero();
         archive.store(List.of(placed));
         archive.store(List.of(outcome));

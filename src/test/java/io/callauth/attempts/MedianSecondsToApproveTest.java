@@ -26,14 +26,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MedianSecondsToApproveTest {
 
     @Inject
-    AttemptArchive archive;
+    AttemptQueries archive;
+    @Inject
+    ArchiveSchema schema;
     @Inject
     AgroalDataSource db;
 
     static final Instant H = Instant.now().minus(Duration.ofDays(13)).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(3));
 
     private void histogram(String dim, Instant hour, String value, Map<Integer, Long> counts) throws Exception {
-        archive.ensureSchema();
+        schema.ensureSchema();
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO attempt_approval_times (dim, hour, value, seconds, approved) VALUES (?, ?, ?, ?, ?)"
                         + " ON CONFLICT (dim, hour, value, seconds) DO UPDATE SET approved = excluded.approved")) {

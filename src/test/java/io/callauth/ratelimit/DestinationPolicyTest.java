@@ -3,7 +3,7 @@ package io.callauth.ratelimit;
 import io.callauth.common.ApiProblem;
 import io.callauth.verification.AbuseGuard;
 import io.callauth.verification.ClientContext;
-import io.callauth.verification.PhoneNumbers;
+import io.callauth.phone.PhoneNumbers;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

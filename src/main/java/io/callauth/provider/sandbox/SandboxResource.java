@@ -6,9 +6,6 @@ import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
-import io.callauth.ratelimit.RateLimiter;
-import io.quarkus.redis.datasource.keys.KeyScanArgs;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,7 +18,7 @@ import java.util.List;
 
 /**
  * The simulated phone's incoming calls: a page for people, JSON for scripts. Dev and test builds only, and never in
- * the OpenAPI document.
+ * the OpenAPI document. (Its reset of the rate limits, {@code DELETE /sandbox/limits}, is ratelimit's LimitsReset.)
  */
 @Path("/sandbox")
 @UnlessBuildProfile("prod")
@@ -57,21 +54,6 @@ public class SandboxResource {
             }
             return out;
         });
-    }
-
-    /**
-     * Clears every rate limit's counters, so that the walkthrough can start over at once in dev mode (the limits
-     * themselves stay as configured). Dev and test builds only, like the rest of the sandbox; one Redis node.
-     */
-    @DELETE
-    @Path("/limits")
-    @Operation(hidden = true)
-    public Uni<jakarta.ws.rs.core.Response> resetLimits() {
-        return redis.key().scan(new KeyScanArgs().match(RateLimiter.KEYS).count(1000))
-                .toMulti().group().intoLists().of(500)
-                .onItem().transformToUniAndConcatenate(keys -> redis.key().del(keys.toArray(String[]::new)))
-                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
-                .map(n -> jakarta.ws.rs.core.Response.noContent().header("X-Cleared-Keys", n).build());
     }
 
     private static boolean matches(String e164, String asked) {

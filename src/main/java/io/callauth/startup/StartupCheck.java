@@ -1,5 +1,7 @@
-package io.callauth.common;
+package io.callauth.startup;
 
+import io.callauth.common.CodeSecret;
+import io.callauth.common.DevConfig;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.support.ProviderSettings;
 import io.callauth.security.ApiKeys;

@@ -1,4 +1,4 @@
-package io.callauth.ratelimit;
+package io.callauth.fraud;
 
 import io.callauth.background.ReplicaRoles;
 import io.callauth.common.Ids;

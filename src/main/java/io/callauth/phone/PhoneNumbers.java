@@ -1,4 +1,4 @@
-package io.callauth.verification;
+package io.callauth.phone;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -72,11 +72,20 @@ public class PhoneNumbers {
         }
     }
 
+    /** the first 8 digits of an E.164 number (the prefix the limits, rollups and rules use), or null */
+    public static String prefixOf(String e164) {
+        if (e164 == null) {
+            return null;
+        }
+        String d = e164.startsWith("+") ? e164.substring(1) : e164;
+        return d.length() <= 8 ? d : d.substring(0, 8);
+    }
+
     /** A normalised number: E.164, its ISO region, country calling code and libphonenumber type. */
     public record Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type) {
         /** first 8 digits of E.164 (without the plus): the range a toll-fraud pump works on */
         public String prefix() {
-            return io.callauth.attempts.AttemptRecords.prefixOf(e164);
+            return prefixOf(e164);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.callauth.ratelimit;
+package io.callauth.fraud;
 
 import io.callauth.common.MutableClock;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.callauth.ratelimit;
+package io.callauth.fraud;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.callauth.verification;
+package io.callauth.phone;
 
 import io.callauth.common.ApiProblem;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,9 +1,11 @@
-package io.callauth.ratelimit;
+package io.callauth.security;
 
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,8 +18,10 @@ public class ClientAddress {
 
     private final Set<String> trusted;
 
-    public ClientAddress(RateLimitConfig config) {
-        this.trusted = Set.copyOf(config.trustedProxies().orElse(List.of()).stream().map(String::trim).toList());
+    /** {@code trustedProxies}: callauth.rate-limits.trusted-proxies (declared in the rate limits' configuration) */
+    public ClientAddress(@ConfigProperty(name = "callauth.rate-limits.trusted-proxies")
+                         Optional<List<String>> trustedProxies) {
+        this.trusted = Set.copyOf(trustedProxies.orElse(List.of()).stream().map(String::trim).toList());
     }
 
     public String of(HttpServerRequest request) {
