@@ -1,5 +1,7 @@
 package io.callauth.verification;
 
+import io.callauth.phone.PhoneNumbers;
+
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;

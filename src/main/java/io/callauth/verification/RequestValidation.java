@@ -1,5 +1,7 @@
 package io.callauth.verification;
 
+import io.callauth.phone.PhoneNumbers;
+
 import io.callauth.common.ApiProblem;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolation;

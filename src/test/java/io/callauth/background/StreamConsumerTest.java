@@ -118,6 +118,15 @@ class StreamConsumerTest {
         return sum;
     }
 
+    private static void handOver(CountDownLatch mine, CountDownLatch other) {
+        mine.countDown();
+        try {
+            other.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** rounds until one reads nothing */
     private static void drain(StreamConsumer c) {
         for (int i = 0; i < 1000; i++) {
@@ -139,16 +148,11 @@ class StreamConsumerTest {
         Map<String, Integer> byB = new ConcurrentHashMap<>();
         Recording a = new Recording(group, app, byA);
         Recording b = new Recording(group, app, byB);
-        // a holds its first batch until b has handled one of its own: both consumers take part, at the same time
-        CountDownLatch bHandled = new CountDownLatch(1);
-        a.beforeBatch = () -> {
-            try {
-                bHandled.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
-        b.beforeBatch = bHandled::countDown;
+        // each holds its first batch until the other has one in hand: both take part, at the same time
+        CountDownLatch aHolds = new CountDownLatch(1);
+        CountDownLatch bHolds = new CountDownLatch(1);
+        a.beforeBatch = () -> handOver(aHolds, bHolds);
+        b.beforeBatch = () -> handOver(bHolds, aHolds);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<?> fa = pool.submit(() -> drain(seam.consumer(a, "a-" + run, Duration.ofHours(1))));
