@@ -1,6 +1,5 @@
 package io.callauth.attempts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.ApiProblem;
 import io.callauth.openapi.OpenApiDoc;
 import io.callauth.phone.PhoneNumbers;
@@ -11,7 +10,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -25,12 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +49,8 @@ import java.util.TreeSet;
 @APIResponse(responseCode = "503", ref = OpenApiDoc.ARCHIVE_UNAVAILABLE)
 public class AttemptsResource {
 
-    static final String NDJSON = "application/x-ndjson";
-    static final String CSV = "text/csv";
+    static final String NDJSON = AttemptExport.NDJSON;
+    static final String CSV = AttemptExport.CSV;
     private static final String COLUMN_LIST = "id, at, type, verificationId, phone, country, prefix, provider, "
             + "channel, outcome, reason, rule, apiKey, ip, userAgent, appId, deviceId";
     private static final Logger LOG = Logger.getLogger(AttemptsResource.class);
@@ -71,15 +63,15 @@ public class AttemptsResource {
     private final ArchiveSchema schema;
     private final AttemptQueries archive;
     private final PhoneNumbers phones;
-    private final ObjectMapper json;
+    private final AttemptExport export;
     private final Clock clock;
 
-    public AttemptsResource(ArchiveSchema schema, AttemptQueries archive, PhoneNumbers phones, ObjectMapper json,
+    public AttemptsResource(ArchiveSchema schema, AttemptQueries archive, PhoneNumbers phones, AttemptExport export,
                             Clock clock) {
         this.schema = schema;
         this.archive = archive;
         this.phones = phones;
-        this.json = json;
+        this.export = export;
         this.clock = clock;
     }
 
@@ -239,42 +231,7 @@ public class AttemptsResource {
         } else {
             ndjson = accept != null && accept.contains(NDJSON) && !accept.contains(CSV);
         }
-        ArchiveQuery.archived(() -> {
-            schema.ensureSchema();
-            return null;
-        });
-        StreamingOutput body = out -> {
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-            try {
-                if (!ndjson) {
-                    w.write(String.join(",", Attempt.COLUMNS));
-                    w.write("\r\n");
-                }
-                archive.export(filter, a -> {
-                    try {
-                        if (ndjson) {
-                            w.write(json.writeValueAsString(a));
-                            w.write('\n');
-                        } else {
-                            writeCsv(w, a.values());
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
-                w.flush();
-            } catch (SQLException e) {
-                // the status line is gone already: the truncated body is all the client can be told
-                LOG.warnf("attempt export stopped: %s", AttemptIngester.plain(e));
-                throw new IOException("export interrupted", e);
-            } catch (UncheckedIOException e) {
-                throw e.getCause(); // the client went away
-            }
-        };
-        String stamp = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
-        return Response.ok(body, ndjson ? NDJSON + "; charset=utf-8" : CSV + "; charset=utf-8; header=present")
-                .header("Content-Disposition", "attachment; filename=\"attempts-" + stamp + (ndjson ? ".ndjson\"" : ".csv\""))
-                .build();
+        return export.download(filter, ndjson);
     }
 
     // ---------------------------------------------------------------- input
@@ -312,30 +269,5 @@ public class AttemptsResource {
         q.put(name, List.of(v));
         AttemptFilter f = AttemptFilter.parse(q, Set.of());
         return name.equals("from") ? f.from() : f.to();
-    }
-
-    /** CSV per RFC 4180; a cell that a spreadsheet would run as a formula is prefixed with a quote */
-    static void writeCsv(BufferedWriter w, String[] values) throws IOException {
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                w.write(',');
-            }
-            String v = values[i];
-            if (v == null) {
-                continue;
-            }
-            if (!v.isEmpty() && "=@\t\r".indexOf(v.charAt(0)) >= 0
-                    || (v.length() > 1 && (v.charAt(0) == '+' || v.charAt(0) == '-') && !v.substring(1).chars().allMatch(Character::isDigit))) {
-                v = "'" + v;
-            }
-            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-                w.write('"');
-                w.write(v.replace("\"", "\"\""));
-                w.write('"');
-            } else {
-                w.write(v);
-            }
-        }
-        w.write("\r\n");
     }
 }

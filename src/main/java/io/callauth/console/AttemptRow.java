@@ -24,7 +24,7 @@ public record AttemptRow(Attempt a, String time, String phoneLink, String ipLink
     }
 
     private static String link(Map<String, String> form, String k, String v) {
-        return v == null ? null : "/console/attempts?" + Links.query(ConsoleResource.with(form, k, v));
+        return v == null ? null : "/console/attempts?" + Links.query(Links.with(form, k, v));
     }
 
     private static List<String> nonNull(String... v) {

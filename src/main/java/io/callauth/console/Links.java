@@ -2,6 +2,7 @@ package io.callauth.console;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -19,6 +20,14 @@ final class Links {
             }
         });
         return j.toString();
+    }
+
+    /** the filters {@code m} with {@code k} set to {@code v} (and no cursor: a new filter starts from the top) */
+    static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new LinkedHashMap<>(m);
+        out.remove("cursor");
+        out.put(k, v);
+        return out;
     }
 
     static String enc(String s) {

@@ -32,12 +32,12 @@ final class ConsoleHttp {
     static String[] signInForm() {
         Response r = anonymous().get("/console/sign-in");
         assertThat(r.statusCode()).isEqualTo(200);
-        return new String[]{r.getCookie(ConsoleResource.PRE_COOKIE), csrf(r.asString())};
+        return new String[]{r.getCookie(ConsoleFilter.PRE_COOKIE), csrf(r.asString())};
     }
 
     static Response postSignIn(String key) {
         String[] form = signInForm();
-        return anonymous().cookie(ConsoleResource.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
+        return anonymous().cookie(ConsoleFilter.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
                 .formParam("_csrf", form[1]).formParam("key", key).post("/console/sign-in");
     }
 

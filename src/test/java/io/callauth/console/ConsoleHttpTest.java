@@ -106,7 +106,7 @@ class ConsoleHttpTest {
     void theSignInFormNeedsItsCsrfToken() {
         String[] form = ConsoleHttp.signInForm();
         // no token
-        ConsoleHttp.anonymous().cookie(ConsoleResource.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
+        ConsoleHttp.anonymous().cookie(ConsoleFilter.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
                 .formParam("key", Api.FRAUD_KEY).post("/console/sign-in").then().statusCode(403)
                 .contentType(containsString("application/problem+json")).body("code", equalTo("forbidden"));
         // a token without its cookie (another site's form)
@@ -218,7 +218,7 @@ class ConsoleHttpTest {
         }
         // nor does the form post there sign in again
         String[] form = ConsoleHttp.signInForm();
-        s.given().cookie(ConsoleResource.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
+        s.given().cookie(ConsoleFilter.PRE_COOKIE, form[0]).contentType("application/x-www-form-urlencoded")
                 .formParam("_csrf", form[1]).formParam("key", Api.FRAUD_KEY).post("/console/sign-in/").then()
                 .statusCode(404).body("code", equalTo("not_found"));
         // the sign-in page itself is where it was

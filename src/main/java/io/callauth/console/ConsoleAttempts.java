@@ -1,0 +1,79 @@
+package io.callauth.console;
+
+import io.callauth.attempts.AttemptArchive;
+import io.callauth.attempts.AttemptExport;
+import io.callauth.attempts.AttemptFilter;
+import io.callauth.attempts.ArchiveQuery;
+import io.callauth.common.ApiProblem;
+import io.callauth.phone.PhoneNumbers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The attempt archive as the console reads it: a page of the log by the API's filters, one verification's records,
+ * and the export, the same CSV or NDJSON as {@code GET /v1/attempts/export} (same filters, same streaming from a
+ * server-side cursor, same columns and formula guard). Blocking JDBC: callers run on worker threads.
+ */
+@ApplicationScoped
+public class ConsoleAttempts {
+
+    private final AttemptArchive archive;
+    private final PhoneNumbers phones;
+    private final AttemptExport export;
+
+    public ConsoleAttempts(AttemptArchive archive, PhoneNumbers phones, AttemptExport export) {
+        this.archive = archive;
+        this.phones = phones;
+        this.export = export;
+    }
+
+    /** a page of the log, newest first (400 {@code invalid_request} for a filter the API would refuse) */
+    AttemptArchive.Page list(Map<String, List<String>> query, int limit) {
+        AttemptFilter f = filter(query, Set.of(), "the phone filter is not a phone number");
+        return ArchiveQuery.archived(() -> archive.list(f, limit));
+    }
+
+    /** a verification's records, newest first, at most {@code limit} of them */
+    AttemptArchive.Page verification(String id, int limit) {
+        Map<String, List<String>> q = new TreeMap<>();
+        q.put("verificationId", List.of(id));
+        AttemptFilter f = AttemptFilter.parse(q, Set.of());
+        return ArchiveQuery.archived(() -> archive.list(f, limit));
+    }
+
+    /**
+     * Every record of the filter, streamed: CSV unless {@code format=ndjson}; the API's export takes no cursor and no
+     * limit, and neither does this.
+     */
+    Response export(Map<String, List<String>> query) {
+        AttemptFilter filter = filter(query, Set.of("format"), null);
+        if (query.containsKey("cursor") || query.containsKey("limit")) {
+            throw ApiProblem.invalidRequest("the export takes no cursor and no limit: it streams every matching record");
+        }
+        List<String> formats = query.get("format");
+        String format = formats == null || formats.isEmpty() ? null : formats.get(0);
+        if (format != null && !format.equals("csv") && !format.equals("ndjson")) {
+            throw ApiProblem.invalidRequest("format must be csv or ndjson");
+        }
+        boolean ndjson = "ndjson".equals(format);
+        return export.download(filter, ndjson);
+    }
+
+    private AttemptFilter filter(Map<String, List<String>> query, Set<String> alsoAllowed, String phoneError) {
+        AttemptFilter f = AttemptFilter.parse(query, alsoAllowed);
+        String phone = f.equals().get("phone");
+        if (phone != null) {
+            try {
+                f = f.withPhone(phones.normalise(phone).e164());
+            } catch (ApiProblem p) {
+                throw ApiProblem.invalidRequest(phoneError != null ? phoneError : "phone filter: " + p.getMessage());
+            }
+        }
+        return f;
+    }
+}
