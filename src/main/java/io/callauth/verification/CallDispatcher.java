@@ -187,6 +187,11 @@ public class CallDispatcher {
         });
     }
 
+    /** Ends a verification that no provider could call as failed (once; its record written). */
+    Uni<Void> giveUp(Verification v, String why) {
+        return outcomes.fail(v, why);
+    }
+
     private Uni<Void> onPlaceFailed(Verification v, CallProvider provider, Channel channel, CallRef callRef,
                                     Throwable failure) {
         long now = clock.millis();

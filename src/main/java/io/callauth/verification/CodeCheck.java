@@ -80,7 +80,6 @@ public class CodeCheck {
             Uni<Void> logged = attempts.append(base.withOutcome(r.valid() ? "valid" : "invalid"));
             if (r.changed()) {
                 if (r.status() == VerificationStatus.APPROVED) {
-                    metrics.approved();
                     logged = logged.chain(() -> observers.tell(o -> o.approved(r.region(), PhoneNumbers.prefixOf(r.phone()))));
                 }
                 logged = logged.chain(() -> attempts.append(base.withType(AttemptType.of(r.status().wire()))));

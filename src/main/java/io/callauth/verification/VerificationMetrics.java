@@ -2,6 +2,7 @@ package io.callauth.verification;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;
@@ -9,10 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * callauth_verifications_{started,approved,failed,expired}_total and callauth_checks_total{result}; a check's counter
- * is looked up once per result and kept (every check counts one).
+ * is looked up once per result and kept (every check counts one). Starts and approvals are counted as an observer
+ * of them, like the conversion monitor.
  */
 @ApplicationScoped
-public class VerificationMetrics {
+public class VerificationMetrics implements VerificationObserver {
 
     private final MeterRegistry registry;
     private final Counter started;
@@ -29,12 +31,16 @@ public class VerificationMetrics {
         this.expired = registry.counter("callauth.verifications.expired");
     }
 
-    void started() {
+    @Override
+    public Uni<Void> started(String region, String prefix) {
         started.increment();
+        return Uni.createFrom().voidItem();
     }
 
-    void approved() {
+    @Override
+    public Uni<Void> approved(String region, String prefix) {
         approved.increment();
+        return Uni.createFrom().voidItem();
     }
 
     void failed() {

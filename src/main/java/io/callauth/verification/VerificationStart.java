@@ -31,29 +31,25 @@ public class VerificationStart {
     private final VerificationReader reader;
     private final ProviderChain chain;
     private final CallDispatcher dispatcher;
-    private final CallOutcomeHandler outcomes;
     private final Admission admission;
     private final RequestValidation validation;
     private final AttemptLog attempts;
     private final VerificationConfig config;
-    private final VerificationMetrics metrics;
     private final Observers observers;
     private final Clock clock;
 
     public VerificationStart(VerificationStore store, VerificationReader reader, ProviderChain chain,
-                             CallDispatcher dispatcher, CallOutcomeHandler outcomes, Admission admission,
+                             CallDispatcher dispatcher, Admission admission,
                              RequestValidation validation, AttemptLog attempts, VerificationConfig config,
-                             VerificationMetrics metrics, Observers observers, Clock clock) {
+                             Observers observers, Clock clock) {
         this.store = store;
         this.reader = reader;
         this.chain = chain;
         this.dispatcher = dispatcher;
-        this.outcomes = outcomes;
         this.admission = admission;
         this.validation = validation;
         this.attempts = attempts;
         this.config = config;
-        this.metrics = metrics;
         this.observers = observers;
         this.clock = clock;
     }
@@ -133,7 +129,6 @@ public class VerificationStart {
 
     private Uni<Started> begun(ApiKey key, Verification v, PhoneNumbers.Phone phone, Channel preferred,
                                List<CallProvider> candidates, CallRef firstRef) {
-        metrics.started();
         observers.tell(o -> o.started(phone.region(), phone.prefix()));
         Uni<CallDispatcher.Outcome> placing = firstRef == null ? dispatcher.placeFirstOf(v, candidates, preferred)
                 : dispatcher.placeFirstOf(v, candidates, preferred, firstRef);
@@ -148,7 +143,7 @@ public class VerificationStart {
                 // the provider settled the call at once (or an outcome overtook us): the state may have moved on
                 return reader.view(key, v.id(), false).map(view -> new Started(view, false));
             }
-            return outcomes.fail(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(
+            return dispatcher.giveUp(v, "no provider could place a call").chain(() -> Uni.createFrom().failure(
                     ApiProblem.providersUnavailable("no provider could place a call; try again later",
                             Map.of("verificationId", v.id()), 30L)));
         });
