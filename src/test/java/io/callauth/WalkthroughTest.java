@@ -4,6 +4,7 @@ import io.callauth.ratelimit.DefaultLimitsProfile;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -38,6 +39,12 @@ class WalkthroughTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    /** the limits' counters of earlier tests (other classes use the same addresses) do not count here */
+    @BeforeEach
+    void clearLimits() {
+        io.restassured.RestAssured.given().delete(base.toString() + "sandbox/limits").then().statusCode(204);
+    }
 
     static String block() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
