@@ -48,7 +48,7 @@ public class RequestValidation {
     }
 
     /** the body's problem, thrown; {@code missing}: the detail when there is no body at all */
-    public <T> T check(T body, String missing) {
+    <T> T check(T body, String missing) {
         if (body == null) {
             throw ApiProblem.invalidRequest(missing);
         }

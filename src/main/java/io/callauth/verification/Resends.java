@@ -32,26 +32,29 @@ public class Resends {
     private final CallDispatcher dispatcher;
     private final Admission admission;
     private final PhoneNumbers phones;
+    private final RequestValidation validation;
     private final AttemptLog attempts;
     private final Clock clock;
 
     public Resends(VerificationReader reader, ProviderChain chain, CallTracker tracker, CallDispatcher dispatcher,
-                   Admission admission, PhoneNumbers phones, AttemptLog attempts, Clock clock) {
+                   Admission admission, PhoneNumbers phones, RequestValidation validation, AttemptLog attempts,
+                   Clock clock) {
         this.reader = reader;
         this.chain = chain;
         this.tracker = tracker;
         this.dispatcher = dispatcher;
         this.admission = admission;
         this.phones = phones;
+        this.validation = validation;
         this.attempts = attempts;
         this.clock = clock;
     }
 
     public Uni<VerificationView> resend(ApiKey key, String id, Requests.Resend req) {
-        Requests.Resend r = req == null ? new Requests.Resend(null, null) : req;
+        // both fields are optional, and so is the body; what is given is checked by its constraints
+        Requests.Resend r = validation.check(req == null ? new Requests.Resend(null, null) : req, "");
         Optional<Channel> channel = r.channel() == null || r.channel().equals("auto") ? Optional.empty()
-                : Optional.of(Channel.parse(r.channel())
-                .orElseThrow(() -> ApiProblem.invalidRequest("channel must be auto, flashcall or voice")));
+                : Channel.parse(r.channel());
         return reader.owned(key, id, true).chain(s -> {
             Verification v = s.verification();
             long now = clock.millis();

@@ -64,4 +64,15 @@ class RequestValidationTest {
         verify().contentType(ContentType.JSON).body("{\"phone\":\"+7 916 abc\",\"code\":\"1234\"}")
                 .post("/v1/verifications/check").then().statusCode(400).body("code", equalTo("invalid_phone"));
     }
+
+    @Test
+    void aResendIsCheckedToo() {
+        String id = Api.startId(Api.newPhone());
+        verify().contentType(ContentType.JSON).body("{\"channel\":\"sms\"}").post("/v1/verifications/" + id + "/resend")
+                .then().statusCode(400).body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("channel must be auto, flashcall or voice"));
+        verify().contentType(ContentType.JSON).body("{\"provider\":\"" + "p".repeat(65) + "\"}")
+                .post("/v1/verifications/" + id + "/resend").then().statusCode(400)
+                .body("detail", equalTo("provider is longer than 64 characters"));
+    }
 }
