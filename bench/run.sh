@@ -6,6 +6,8 @@
 #   LIMITS=on bench/run.sh       # with the production rate limits (to measure what they add)
 #   INGEST=off bench/run.sh      # without the archive ingester (to measure what it costs the request path)
 #   ROUNDS=5 CORE=1 bench/run.sh # five start+check rounds, the app alone on core 1: how the JIT's warm-up fades
+#   WORKER=separate bench/run.sh # the app as an api replica (CALLAUTH_ROLES=api), its background work (call tracking,
+#                                # the archive ingester) in a second process with CALLAUTH_ROLES=worker, off the app's core
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}
@@ -17,7 +19,9 @@ CORE=${CORE:-}
 LIMITS=${LIMITS:-off}
 INGEST=${INGEST:-on}
 case "$INGEST" in on|off) ;; *) echo "INGEST must be on or off" >&2; exit 2 ;; esac
-OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-limits-$LIMITS-ingest-$INGEST}
+WORKER=${WORKER:-same}
+case "$WORKER" in same|separate) ;; *) echo "WORKER must be same or separate" >&2; exit 2 ;; esac
+OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-limits-$LIMITS-ingest-$INGEST-worker-$WORKER}
 mkdir -p "$OUT"
 export BENCH_OUT="$OUT" BENCH_KEY=bench-key
 
@@ -34,6 +38,9 @@ JAVA="$JAVA_HOME/bin/java"
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port); EMU_PORT=$(free_port); APP_PORT=$(free_port); PG_PORT=$(free_port); MGMT_PORT=$(free_port)
+# the backlog and archive figures come from the replica that archives: the app, or the separate worker
+WORKER_MGMT_PORT=$(free_port); ARCHIVER_MGMT_PORT=$MGMT_PORT
+[ "$WORKER" = separate ] && ARCHIVER_MGMT_PORT=$WORKER_MGMT_PORT
 
 REDIS_BIN=$(command -v redis-server || true)
 if [ -z "$REDIS_BIN" ]; then
@@ -87,8 +94,15 @@ if [ -n "$CORE" ]; then
   pg_main=$(head -1 "$PGDATA_DIR/postmaster.pid")
   for p in "${pids[@]}" "$pg_main" $(pgrep -P "$pg_main" || true); do taskset -apc "${OTHERS[2]}" "$p" >/dev/null; done
 fi
+if [ "$WORKER" = separate ]; then
+  # the worker opens no API port; it shares the other cores with Redis, PostgreSQL, the emulator and wrk
+  CALLAUTH_ROLES=worker QUARKUS_MANAGEMENT_PORT=$WORKER_MGMT_PORT "${OTHERS[@]}" "$JAVA" -jar \
+    target/quarkus-app/quarkus-run.jar > "$OUT/worker.log" 2>&1 & pids+=($!)
+  export CALLAUTH_ROLES=api
+fi
 "${PIN[@]}" "$JAVA" ${APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$ARCHIVER_MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 
 URL=http://127.0.0.1:$APP_PORT
 # CPU time per request of each process (ticks of utime+stime; PostgreSQL: the postmaster, its children and those it
@@ -148,7 +162,7 @@ settle() {
     for k in $(redis-cli -p "$REDIS_PORT" --scan --pattern 'ca:{calls*}:due' 2>/dev/null); do
       due=$((due + $(redis-cli -p "$REDIS_PORT" zcard "$k")))
     done
-    backlog=$(curl -s "http://127.0.0.1:$MGMT_PORT/q/metrics" | awk '/^callauth_attempts_backlog /{print int($2)}')
+    backlog=$(curl -s "http://127.0.0.1:$ARCHIVER_MGMT_PORT/q/metrics" | awk '/^callauth_attempts_backlog /{print int($2)}')
     [ "$INGEST" = off ] && backlog=0 # nobody archives: the records wait in the stream
     j0=$(threads | cut -d' ' -f2); sleep 1; j1=$(threads | cut -d' ' -f2); jit=$((j1 - j0))
     [ "$due" = 0 ] && [ "${backlog:-0}" = 0 ] && [ $((jit * 100 / TCK)) -le 5 ] && break
@@ -168,7 +182,7 @@ phase() {
   LAST=$o
 }
 echo "warm-up (${WARMUP} s)"; "${OTHERS[@]}" wrk -t1 -c4 -d"${WARMUP}s" -s bench/start.lua "$URL" > /dev/null; rm -f "$OUT"/ids-*.txt
-echo "bench/run.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase, $ROUNDS round(s), limits $LIMITS, ingest $INGEST, app on core ${CORE:-any}" > "$OUT/summary.txt"
+echo "bench/run.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase, $ROUNDS round(s), limits $LIMITS, ingest $INGEST, worker $WORKER, app on core ${CORE:-any}" > "$OUT/summary.txt"
 for r in $(seq 1 "$ROUNDS"); do
   phase "start: POST /v1/verifications" bench/start.lua
   phase "check: POST /v1/verifications/{id}/check" bench/check.lua
@@ -184,6 +198,6 @@ if [ "$half" -gt 0 ]; then
   CHECK_RATE=$half BENCH_CONNECTIONS=$CONNECTIONS phase "check at half the last check phase's rate ($half/s)" bench/check.lua
 fi
 # what the archive did meanwhile (ingest off: everything still waits in the stream)
-curl -s "http://127.0.0.1:$MGMT_PORT/q/metrics" | grep -E '^callauth_attempts_(archived_total|backlog|buffered|lag_seconds) ' \
+curl -s "http://127.0.0.1:$ARCHIVER_MGMT_PORT/q/metrics" | grep -E '^callauth_attempts_(archived_total|backlog|buffered|lag_seconds) ' \
   | sed 's/^/archive: /' | tee -a "$OUT/summary.txt" || true
 echo "results in $OUT"
