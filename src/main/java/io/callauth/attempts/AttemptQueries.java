@@ -130,28 +130,17 @@ public class AttemptQueries {
                 + " sum(refused) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, Flows> flows = new TreeMap<>();
         Map<String, Map<String, Long>> refusals = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ArchiveQuery.customPlan(c);
-            ps.setString(1, dim);
-            ps.setObject(2, utc(from));
-            ps.setObject(3, utc(to));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String k = dim.equals("all") ? rs.getObject(1, OffsetDateTime.class).toInstant().toString()
-                            : rs.getString(1);
-                    Flows f = flows.computeIfAbsent(k, x -> new Flows());
-                    f.started += rs.getLong(3);
-                    f.approved += rs.getLong(4);
-                    f.callsPlaced += rs.getLong(5);
-                    f.callsDelivered += rs.getLong(6);
-                    String rule = rs.getString(2);
-                    if (!rule.isEmpty() && rs.getLong(7) > 0) {
-                        refusals.computeIfAbsent(k, x -> new TreeMap<>()).merge(rule, rs.getLong(7), Long::sum);
-                    }
-                }
+        readGroups(sql, dim, from, to, (k, rs) -> {
+            Flows f = flows.computeIfAbsent(k, x -> new Flows());
+            f.started += rs.getLong(3);
+            f.approved += rs.getLong(4);
+            f.callsPlaced += rs.getLong(5);
+            f.callsDelivered += rs.getLong(6);
+            String rule = rs.getString(2);
+            if (!rule.isEmpty() && rs.getLong(7) > 0) {
+                refusals.computeIfAbsent(k, x -> new TreeMap<>()).merge(rule, rs.getLong(7), Long::sum);
             }
-            c.commit();
-        }
+        });
         Map<String, Counts> out = new TreeMap<>();
         flows.forEach((k, f) -> out.put(k, new Counts(f.started, f.approved, f.callsPlaced, f.callsDelivered,
                 refusals.getOrDefault(k, Map.of()))));
@@ -178,24 +167,13 @@ public class AttemptQueries {
                 + " WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, ApprovalTimes> groups = new HashMap<>();
         ApprovalTimes all = ApprovalTimes.empty();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ArchiveQuery.customPlan(c);
-            ps.setString(1, dim);
-            ps.setObject(2, utc(from));
-            ps.setObject(3, utc(to));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String k = dim.equals("all") ? rs.getObject(1, OffsetDateTime.class).toInstant().toString()
-                            : rs.getString(1);
-                    int seconds = rs.getInt(2);
-                    long n = rs.getLong(3);
-                    groups.computeIfAbsent(k, x -> ApprovalTimes.empty()).add(seconds, n);
-                    // the groups of one dimension split the approvals: together they are the total
-                    all.add(seconds, n);
-                }
-            }
-            c.commit();
-        }
+        readGroups(sql, dim, from, to, (k, rs) -> {
+            int seconds = rs.getInt(2);
+            long n = rs.getLong(3);
+            groups.computeIfAbsent(k, x -> ApprovalTimes.empty()).add(seconds, n);
+            // the groups of one dimension split the approvals: together they are the total
+            all.add(seconds, n);
+        });
         Map<String, Double> out = new HashMap<>();
         groups.forEach((k, h) -> out.put(k, h.median()));
         Double total = all.median();
@@ -203,6 +181,31 @@ public class AttemptQueries {
             out.put(null, total);
         }
         return out;
+    }
+
+    /** one row of a grouped read: its group's key (an ISO instant for hour and day) and the row */
+    private interface GroupRow {
+        void accept(String key, ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs a grouped read of one dimension over [from, to) (parameters: dim, from, to; the group's key in column 1)
+     * with the plan for these values, and hands each row to {@code row}.
+     */
+    private void readGroups(String sql, String dim, Instant from, Instant to, GroupRow row) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ArchiveQuery.customPlan(c);
+            ps.setString(1, dim);
+            ps.setObject(2, utc(from));
+            ps.setObject(3, utc(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(dim.equals("all") ? rs.getObject(1, OffsetDateTime.class).toInstant().toString()
+                            : rs.getString(1), rs);
+                }
+            }
+            c.commit();
+        }
     }
 
     private static final String SELECT = "id, at, type, verification_id, phone, country, prefix, provider, channel,"
