@@ -2,6 +2,7 @@ package io.callauth.attempts;
 
 import io.callauth.common.ApiProblem;
 import io.callauth.common.Timestamps;
+import io.callauth.phone.PhoneNumbers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -114,6 +115,22 @@ public record AttemptFilter(Instant from, Instant to, Map<String, String> equals
         Map<String, String> eq = new LinkedHashMap<>(equals);
         eq.put("phone", e164);
         return new AttemptFilter(from, to, eq, cursor);
+    }
+
+    /**
+     * This filter with its {@code phone} (any format) normalised to E.164, as the records keep it; a phone that is not
+     * a number is 400 {@code invalid_request}: {@code refusal} as the detail, or the phone's own problem when null.
+     */
+    public AttemptFilter withPhoneNormalised(PhoneNumbers phones, String refusal) {
+        String phone = equals.get("phone");
+        if (phone == null) {
+            return this;
+        }
+        try {
+            return withPhone(phones.normalise(phone).e164());
+        } catch (ApiProblem p) {
+            throw ApiProblem.invalidRequest(refusal != null ? refusal : "phone filter: " + p.getMessage());
+        }
     }
 
     public AttemptFilter after(Cursor c) {

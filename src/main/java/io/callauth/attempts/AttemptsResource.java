@@ -237,16 +237,7 @@ public class AttemptsResource {
     // ---------------------------------------------------------------- input
 
     private AttemptFilter filter(Map<String, List<String>> query, Set<String> alsoAllowed) {
-        AttemptFilter f = AttemptFilter.parse(query, alsoAllowed);
-        String phone = f.equals().get("phone");
-        if (phone != null) {
-            try {
-                f = f.withPhone(phones.normalise(phone).e164());
-            } catch (ApiProblem p) {
-                throw ApiProblem.invalidRequest("phone filter: " + p.getMessage());
-            }
-        }
-        return f;
+        return AttemptFilter.parse(query, alsoAllowed).withPhoneNormalised(phones, null);
     }
 
     private static int limit(String v) {

@@ -65,15 +65,6 @@ public class ConsoleAttempts {
     }
 
     private AttemptFilter filter(Map<String, List<String>> query, Set<String> alsoAllowed, String phoneError) {
-        AttemptFilter f = AttemptFilter.parse(query, alsoAllowed);
-        String phone = f.equals().get("phone");
-        if (phone != null) {
-            try {
-                f = f.withPhone(phones.normalise(phone).e164());
-            } catch (ApiProblem p) {
-                throw ApiProblem.invalidRequest(phoneError != null ? phoneError : "phone filter: " + p.getMessage());
-            }
-        }
-        return f;
+        return AttemptFilter.parse(query, alsoAllowed).withPhoneNormalised(phones, phoneError);
     }
 }
