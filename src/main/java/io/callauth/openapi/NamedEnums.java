@@ -50,6 +50,7 @@ public class NamedEnums implements OASFilter {
     public static final String TIMELINE_EVENT_TYPE = "TimelineEventType";
     public static final String RULE_ACTION = "RuleAction";
     public static final String RULE_MODE = "RuleMode";
+    public static final String WEBHOOK_EVENT_TYPE = "WebhookEventType";
 
     /** the extension that lists an open set's known values (generators ignore it: the type stays a string) */
     public static final String EXTENSIBLE = "x-extensible-enum";
@@ -122,7 +123,12 @@ public class NamedEnums implements OASFilter {
                         + "limit still holds)"), false),
                 new Definition(RULE_MODE, "Whether a rule acts.", ordered(Rule.ENFORCE, "it acts", Rule.MONITOR,
                         "it only logs (as `refused` with `outcome: monitor`) and counts what it would have refused"),
-                        false));
+                        false),
+                new Definition(WEBHOOK_EVENT_TYPE, "What a webhook event is about. The `verification.*` types go to "
+                        + "the endpoints of the key that started the verification (and of fraud keys); the others only "
+                        + "to endpoints of keys with the fraud role. `webhook.test` is sent only on request.",
+                        plain(Arrays.stream(io.callauth.webhooks.EventType.values())
+                                .map(io.callauth.webhooks.EventType::wire)), true));
     }
 
     private static Map<String, String> attemptTypes() {

@@ -124,6 +124,11 @@ public class DeliveryQueue {
         return r == null || r.toString() == null || r.toString().isEmpty() ? null : Long.valueOf(r.toString());
     }
 
+    /** forgets since when every try failed (an endpoint enabled again starts afresh) */
+    public void resetHealth(String endpointId) {
+        redis.execute("HDEL", key(endpointId, HEALTH), "failingSince").await().atMost(WAIT);
+    }
+
     Delivery readDelivery(String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
