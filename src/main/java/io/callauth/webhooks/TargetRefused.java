@@ -1,8 +1,13 @@
 package io.callauth.webhooks;
 
-/** TEMPORARY stand-in for wt-21b's TargetRefused; replaced by theirs on merge. */
-public class TargetRefused extends Exception {
+/**
+ * An endpoint's URL may not be sent to now: it resolves to an address callauth does not send to (DNS rebinding since
+ * its registration), it no longer passes the rules (scheme, user-info), or its host does not resolve. The delivery
+ * counts as a failed try; the message names the reason and never an address behind it.
+ */
+public final class TargetRefused extends RuntimeException {
+
     public TargetRefused(String message) {
-        super(message);
+        super(message, null, false, false);
     }
 }
