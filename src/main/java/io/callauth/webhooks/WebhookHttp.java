@@ -44,7 +44,10 @@ public class WebhookHttp {
     public WebhookHttp(Vertx vertx, WebhooksConfig config) {
         this.config = config;
         this.client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setVerifyHost(true)
-                .setKeepAlive(true).setMaxPoolSize(Math.max(1, config.maxConcurrencyPerEndpoint()))
+                // a pool per server address: endpoints that share a host (two paths of one SIEM) must not wait for
+                // each other's connections, so the pool holds what the replica may have in flight at all; the caps
+                // per endpoint and per replica are the sender's
+                .setKeepAlive(true).setMaxPoolSize(Math.max(1, config.maxConcurrency()))
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis())));
     }
 
