@@ -51,6 +51,8 @@ public class NamedEnums implements OASFilter {
     public static final String RULE_ACTION = "RuleAction";
     public static final String RULE_MODE = "RuleMode";
     public static final String WEBHOOK_EVENT_TYPE = "WebhookEventType";
+    public static final String WEBHOOK_FORMAT = "WebhookFormat";
+    public static final String WEBHOOK_DELIVERY_STATUS = "WebhookDeliveryStatus";
 
     /** the extension that lists an open set's known values (generators ignore it: the type stays a string) */
     public static final String EXTENSIBLE = "x-extensible-enum";
@@ -128,7 +130,12 @@ public class NamedEnums implements OASFilter {
                         + "the endpoints of the key that started the verification (and of fraud keys); the others only "
                         + "to endpoints of keys with the fraud role. `webhook.test` is sent only on request.",
                         plain(Arrays.stream(io.callauth.webhooks.EventType.values())
-                                .map(io.callauth.webhooks.EventType::wire)), true));
+                                .map(io.callauth.webhooks.EventType::wire)), true),
+                new Definition(WEBHOOK_FORMAT, "How an endpoint gets its events.", ordered("single", "one event per "
+                        + "request", "batch", "JSON arrays of up to 500 events per request (a SIEM)"), false),
+                new Definition(WEBHOOK_DELIVERY_STATUS, "Where an event stands for one endpoint.", ordered(
+                        "delivered", "a try was answered 2xx", "pending", "a try is due (the first, or another after "
+                                + "a failed one)", "failed", "no try left, or the endpoint answered 410"), false));
     }
 
     private static Map<String, String> attemptTypes() {

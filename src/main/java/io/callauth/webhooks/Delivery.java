@@ -1,6 +1,7 @@
 package io.callauth.webhooks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.callauth.openapi.NamedEnums;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -14,7 +15,7 @@ public record Delivery(
         String eventId,
         @Schema(required = true, description = "The event's type", examples = "verification.approved")
         String type,
-        @Schema(required = true, enumeration = {"delivered", "pending", "failed"}, description = "`delivered`: a try "
+        @Schema(required = true, ref = NamedEnums.WEBHOOK_DELIVERY_STATUS, description = "`delivered`: a try "
                 + "was answered 2xx; `pending`: a try is due (the first, or another after a failed one); `failed`: no "
                 + "try left")
         DeliveryStatus status,

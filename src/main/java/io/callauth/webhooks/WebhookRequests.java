@@ -1,5 +1,6 @@
 package io.callauth.webhooks;
 
+import io.callauth.openapi.NamedEnums;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
@@ -34,7 +35,7 @@ public final class WebhookRequests {
             @Size(max = MAX_DESCRIPTION, message = "is longer than {max} characters")
             String description,
             @Schema(description = "`single` (default): one event per request; `batch`: JSON arrays of up to 500 "
-                    + "events per request (a SIEM)", enumeration = {"single", "batch"}, examples = "single")
+                    + "events per request (a SIEM)", ref = NamedEnums.WEBHOOK_FORMAT, examples = "single")
             @Pattern(regexp = "single|batch", message = "must be single or batch")
             String format) {
     }

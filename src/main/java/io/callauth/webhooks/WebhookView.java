@@ -1,6 +1,7 @@
 package io.callauth.webhooks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.callauth.openapi.NamedEnums;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -15,7 +16,7 @@ public record WebhookView(
         @Schema(required = true, description = "The event types it receives (`WebhookEventType`; `*`: every type its key may receive)")
         List<String> events,
         @Schema(description = "What it is for") String description,
-        @Schema(required = true, enumeration = {"single", "batch"}) String format,
+        @Schema(required = true, ref = NamedEnums.WEBHOOK_FORMAT) String format,
         @Schema(required = true, description = "Whether events are sent to it") boolean enabled,
         @Schema(description = "Why callauth disabled it (410 Gone, or every try failing for days)")
         String disabledReason,

@@ -1,5 +1,6 @@
 package io.callauth.webhooks;
 
+import io.callauth.openapi.NamedEnums;
 import io.callauth.common.ApiProblem;
 import io.callauth.openapi.OpenApiDoc;
 import io.callauth.security.ApiKey;
@@ -163,7 +164,7 @@ public class WebhooksResource {
     @APIResponse(responseCode = "404", ref = OpenApiDoc.NOT_FOUND)
     public DeliveryList deliveries(@Parameter(description = ID, example = ID_EXAMPLE) @PathParam("id") String id,
                                    @Parameter(description = "Only deliveries in this state", schema = @Schema(
-                                           type = SchemaType.STRING, enumeration = {"delivered", "pending", "failed"}))
+                                           ref = NamedEnums.WEBHOOK_DELIVERY_STATUS))
                                    @QueryParam("status") String status,
                                    @Parameter(description = "How many, newest first", schema = @Schema(
                                            type = SchemaType.INTEGER, format = "int32", minimum = "1",
