@@ -138,7 +138,7 @@ rps() { awk '/Requests\/sec/{print int($2)}' <<<"$1"; }
 starts() { awk '/requests in/{print $1}' <<<"$1"; }
 
 # the webhooks API must be there before any load is sent
-unregister "$(register /probe single)"
+probe=$(register /probe single); unregister "$probe"
 
 say "bench/webhooks.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s phases, $EVENT_RATE events/s for the latency, format $FORMAT"
 echo "warm-up (${WARMUP} s)"; BENCH_BASE=0 wrk -t1 -c4 -d"${WARMUP}s" -s bench/webhook-starts.lua "$URL" > /dev/null
@@ -146,7 +146,7 @@ echo "warm-up (${WARMUP} s)"; BENCH_BASE=0 wrk -t1 -c4 -d"${WARMUP}s" -s bench/w
 # 1. start throughput: no endpoint, then three
 phase "start, no webhook endpoint" 1000000
 none=$(rps "$LAST")
-ids=(); for p in /fanout-1 /fanout-2 /fanout-3; do ids+=("$(register "$p" single)"); done
+ids=(); for p in /fanout-1 /fanout-2 /fanout-3; do id=$(register "$p" single); ids+=("$id"); done
 phase "start, 3 webhook endpoints subscribed to every event" 2000000
 three=$(rps "$LAST"); three_starts=$(starts "$LAST")
 for p in /fanout-1 /fanout-2 /fanout-3; do drain "$p"; done
