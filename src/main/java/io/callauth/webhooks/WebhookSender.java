@@ -69,6 +69,9 @@ public class WebhookSender {
         this.roles = roles;
     }
 
+    private final Object roundLock = new Object();
+    private volatile boolean paused;
+
     void start(@Observes StartupEvent event) {
         if (!roles.runsJobs() || !delivery.enabled()) {
             return;
@@ -90,11 +93,35 @@ public class WebhookSender {
     }
 
     private void safeRound() {
-        try {
-            round();
-        } catch (RuntimeException e) {
-            LOG.debugf("webhook sender round failed (tried again next round): %s", e.toString());
+        synchronized (roundLock) {
+            if (paused) {
+                return;
+            }
+            try {
+                round();
+            } catch (RuntimeException e) {
+                LOG.debugf("webhook sender round failed (tried again next round): %s", e.toString());
+            }
         }
+    }
+
+    /**
+     * Stops this replica's loop from starting rounds (after the one under way, if any) until {@link #resume()}; the
+     * requests already started still end. For tests that drive {@link #round()} by hand, with {@link #idle()}.
+     */
+    public void pause() {
+        synchronized (roundLock) {
+            paused = true;
+        }
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    /** whether no request of this replica is in flight */
+    public boolean idle() {
+        return total.get() == 0;
     }
 
     /**
