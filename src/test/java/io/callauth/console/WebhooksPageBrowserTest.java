@@ -111,7 +111,8 @@ class WebhooksPageBrowserTest {
     }
 
     io.restassured.response.Response register(String path, List<String> events) {
-        var r = Api.as(Api.FRAUD_KEY).body(Map.of("url", receiver.url(path).toString(), "events", events,
+        // RestAssured learns the app's port per test; @BeforeAll runs before that, so the base is given here
+        var r = Api.as(Api.FRAUD_KEY).baseUri(root.toString()).body(Map.of("url", receiver.url(path).toString(), "events", events,
                 "description", "console test")).post("/v1/webhooks").then().statusCode(201).extract().response();
         created.add(r.path("id"));
         return r;
