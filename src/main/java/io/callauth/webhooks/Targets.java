@@ -75,7 +75,7 @@ public class Targets {
      *                       one webhooks are not sent to
      */
     public InetAddress resolveForSend(URI url) {
-        return judge(checkShape(url));
+        return judge(url);
     }
 
     private static URI parse(String url) {
@@ -92,8 +92,8 @@ public class Targets {
         }
     }
 
-    /** the URL's own rules (scheme, user-info, a host); answers it for {@link #judge} */
-    private URI checkShape(URI uri) {
+    /** the URL's own rules: scheme, user-info, a host */
+    private void checkShape(URI uri) {
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || uri.isOpaque() || !("https".equals(scheme) || "http".equals(scheme))) {
             throw new TargetRefused("the webhook URL must be an absolute https URL");
@@ -107,9 +107,9 @@ public class Targets {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new TargetRefused("the webhook URL has no host (or one with characters a host name cannot have)");
         }
-        return uri;
     }
 
+    /** the URL's rules, then its host's addresses: the first one, to connect to */
     private InetAddress judge(URI uri) {
         checkShape(uri);
         String host = normalise(uri.getHost());
