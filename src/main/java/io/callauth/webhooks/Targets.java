@@ -69,7 +69,8 @@ public class Targets {
 
     /**
      * Resolves an endpoint's host for one try and judges the answer again: the address to connect to (pin it: a
-     * second lookup by the HTTP client could answer something else).
+     * second lookup by the HTTP client could answer something else), keeping the URL's host for the {@code Host}
+     * header, TLS's SNI and the certificate check.
      *
      * @throws TargetRefused when the URL no longer passes, the host does not resolve, or any address it resolves to is
      *                       one webhooks are not sent to
