@@ -80,7 +80,7 @@ public class WebhookPageResource {
         return pages.page(webhookPage, s, "webhooks")
                 .data("r", row)
                 .data("window", w)
-                .data("windows", List.of("24h", "7d"))
+                .data("windows", WebhookRows.WINDOW_NAMES)
                 .data("status", filter.map(DeliveryStatus::wire).orElse(""))
                 .data("statuses", List.of("delivered", "pending", "failed"))
                 .data("deliveries", rows.deliveries(row.endpoint().id(), filter, DELIVERIES))

@@ -31,6 +31,7 @@ public class WebhookRows {
 
     /** the health windows the page offers, by name */
     static final Map<String, Duration> WINDOWS = Map.of("24h", Duration.ofHours(24), "7d", Duration.ofDays(7));
+    static final List<String> WINDOW_NAMES = List.of("24h", "7d");
     static final String DEFAULT_WINDOW = "24h";
     /** the newest lines of the log one endpoint's health is counted over */
     static final int SCAN = DeliveryLog.MAX;

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Clock;
-import java.util.List;
 
 /**
  * The console's Webhooks page: every endpoint with its health over a window (24 h or 7 days), its newest failures and
@@ -47,7 +46,7 @@ public class WebhooksPageResource {
         return pages.page(webhooksPage, s, "webhooks")
                 .data("rows", rows.all(s, w))
                 .data("window", w)
-                .data("windows", List.of("24h", "7d"))
+                .data("windows", WebhookRows.WINDOW_NAMES)
                 .data("notice", WebhookNotice.of(done, wh, event, events))
                 .data("replaySince", WebhookPageResource.replayDefault(clock));
     }
