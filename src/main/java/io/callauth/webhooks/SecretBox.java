@@ -31,6 +31,7 @@ public class SecretBox {
     static final String INFO = "callauth webhooks secret v1";
     static final int NONCE_BYTES = 12;
     static final int TAG_BITS = 128;
+    static final int MIN_KEY_LENGTH = 32;
     private static final String AES_GCM = "AES/GCM/NoPadding";
     private static final String HMAC = "HmacSHA256";
 
@@ -53,6 +54,15 @@ public class SecretBox {
             return r;
         });
         this.key = new SecretKeySpec(hkdfSha256(null, ikm, INFO.getBytes(StandardCharsets.UTF_8), 32), "AES");
+    }
+
+    /**
+     * What is wrong with {@code callauth.webhooks.secret-key}, or empty: when set, at least {@value #MIN_KEY_LENGTH}
+     * characters (for the startup report; unset, the code secret's own check applies).
+     */
+    public static Optional<String> problem(WebhooksConfig config) {
+        return config.secretKey().filter(k -> k.length() < MIN_KEY_LENGTH).map(k -> "callauth.webhooks.secret-key "
+                + "(CALLAUTH_WEBHOOKS_SECRET_KEY) must be at least " + MIN_KEY_LENGTH + " characters");
     }
 
     /** encrypts an endpoint secret for storage: {@code v1:} + base64(nonce || ciphertext || tag) */

@@ -69,13 +69,14 @@ public class Targets {
 
     /**
      * Resolves an endpoint's host for one try and judges the answer again: the address to connect to (pin it: a
-     * second lookup by the HTTP client could answer something else).
+     * second lookup by the HTTP client could answer something else), keeping the URL's host for the {@code Host}
+     * header, TLS's SNI and the certificate check.
      *
      * @throws TargetRefused when the URL no longer passes, the host does not resolve, or any address it resolves to is
      *                       one webhooks are not sent to
      */
     public InetAddress resolveForSend(URI url) {
-        return judge(checkShape(url));
+        return judge(url);
     }
 
     private static URI parse(String url) {
@@ -92,8 +93,8 @@ public class Targets {
         }
     }
 
-    /** the URL's own rules (scheme, user-info, a host); answers it for {@link #judge} */
-    private URI checkShape(URI uri) {
+    /** the URL's own rules: scheme, user-info, a host */
+    private void checkShape(URI uri) {
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || uri.isOpaque() || !("https".equals(scheme) || "http".equals(scheme))) {
             throw new TargetRefused("the webhook URL must be an absolute https URL");
@@ -107,9 +108,9 @@ public class Targets {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new TargetRefused("the webhook URL has no host (or one with characters a host name cannot have)");
         }
-        return uri;
     }
 
+    /** the URL's rules, then its host's addresses: the first one, to connect to */
     private InetAddress judge(URI uri) {
         checkShape(uri);
         String host = normalise(uri.getHost());

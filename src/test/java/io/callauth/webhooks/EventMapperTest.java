@@ -84,6 +84,20 @@ class EventMapperTest {
                 .isFalse();
     }
 
+    @Test
+    void aFraudAlertIsOneEventPerScopeKeyAndHour() {
+        var alert = new io.callauth.fraud.ConversionMonitor.Alert("prefix", "79161234", 40, 2, 0.05, 0.6);
+        Event e = AlertEvents.event(alert, 490_000, java.time.Instant.EPOCH);
+        assertThat(e.type()).isEqualTo(EventType.FRAUD_ALERT);
+        assertThat(e.apiKey()).isNull();
+        assertThat(e.data()).containsEntry("scope", "prefix").containsEntry("key", "79161234")
+                .containsEntry("started", 40L);
+        assertThat(AlertEvents.event(alert, 490_000, java.time.Instant.now()).id()).isEqualTo(e.id());
+        assertThat(AlertEvents.event(alert, 490_001, java.time.Instant.EPOCH).id()).isNotEqualTo(e.id());
+        assertThat(endpoint("shop", false, "*").wants(e.type(), e.apiKey())).isFalse();
+        assertThat(endpoint("team", true, "fraud.alert").wants(e.type(), e.apiKey())).isTrue();
+    }
+
     static Endpoint endpoint(String key, boolean fraud, String events) {
         return new Endpoint("wh_1", key, fraud, "https://example.com", java.util.List.of(events), null, Format.SINGLE,
                 true, null, java.time.Instant.EPOCH, java.util.List.of());

@@ -113,6 +113,16 @@ class SecretBoxTest {
     }
 
     @Test
+    void aShortSecretKeyIsAProblemForTheStartupReport() {
+        assertThat(SecretBox.problem(Mappings.of(WebhooksConfig.class, Map.of()))).isEmpty();
+        assertThat(SecretBox.problem(Mappings.of(WebhooksConfig.class,
+                Map.of("callauth.webhooks.secret-key", "0123456789abcdef0123456789abcdef")))).isEmpty();
+        assertThat(SecretBox.problem(Mappings.of(WebhooksConfig.class,
+                Map.of("callauth.webhooks.secret-key", "short")))).hasValueSatisfying(p -> assertThat(p)
+                .contains("CALLAUTH_WEBHOOKS_SECRET_KEY", "32"));
+    }
+
+    @Test
     void theKeyIsDerivedWithHkdfSha256AsRfc5869Has() {
         // RFC 5869, appendix A.1 (basic test case with SHA-256)
         byte[] ikm = HexFormat.of().parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");

@@ -55,6 +55,8 @@ class WebhookDeliveryTest {
     DeliveryQueue queue;
     @Inject
     RedisDataSource redis;
+    @Inject
+    AlertEvents alerts;
 
     final ObjectMapper json = new ObjectMapper();
     final List<String> created = new ArrayList<>();
@@ -194,11 +196,12 @@ class WebhookDeliveryTest {
         // replay from the archive: the same events again, with the same ids
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             ingester.runOwn();
-            return Api.as(Api.FRAUD_KEY).get("/v1/attempts?verificationId=" + id).then().extract().jsonPath()
-                    .getList("items").size() >= 3;
+            return Api.as(Api.FRAUD_KEY).get("/v1/attempts?type=approved&verificationId=" + id).then().extract()
+                    .jsonPath().getList("items").size() == 1;
         });
         Api.verify().body(Map.of("since", clock.instant().minus(Duration.ofMinutes(5)).toString()))
-                .post("/v1/webhooks/" + mine.id() + "/replay").then().statusCode(202);
+                .post("/v1/webhooks/" + mine.id() + "/replay").then().statusCode(202)
+                .body("events", org.hamcrest.Matchers.greaterThanOrEqualTo(3));
         send();
         List<Receiver.Request> replayed = about("/mine", id);
         assertThat(replayed).as("replayed; archive: %s; clock %s", Api.as(Api.FRAUD_KEY)
@@ -441,5 +444,28 @@ class WebhookDeliveryTest {
             assertThat(body(r).path("data").path("id").asText()).isEqualTo(rule);
             assertThat(body(r).path("data").path("actor").asText()).isEqualTo("fraud");
         });
+    }
+
+    @Test
+    void aTollFraudAlertReachesTheFraudEndpointsOncePerHour() {
+        Registered fraud = register(Api.FRAUD_KEY, "/alerts", List.of("fraud.alert"));
+        Registered client = register(Api.VERIFY_KEY, "/client", List.of("*"));
+        var alert = new io.callauth.fraud.ConversionMonitor.Alert("prefix", "7916" + System.nanoTime() % 10_000,
+                40, 2, 0.05, 0.6);
+        long hour = clock.millis() / 3_600_000;
+        alerts.raised(alert, hour, clock.instant());
+        alerts.raised(alert, hour, clock.instant()); // the next evaluation of the same hour
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            send();
+            assertThat(receiver.requests("/alerts")).isNotEmpty();
+        });
+        send();
+        assertThat(receiver.requests("/alerts")).singleElement().satisfies(r -> {
+            assertThat(body(r).path("type").asText()).isEqualTo("fraud.alert");
+            assertThat(body(r).path("data").path("key").asText()).isEqualTo(alert.key());
+            assertThat(r.signedBy(fraud.secret())).isTrue();
+        });
+        assertThat(receiver.requests("/client")).isEmpty();
+        assertThat(client.id()).isNotEqualTo(fraud.id());
     }
 }
