@@ -130,9 +130,19 @@ public class RoutingFigures implements StreamJob {
 
     // ---- for tests: rounds driven by hand
 
-    /** one round of this replica's consumers, then the summary rebuilt (whoever built it last) */
+    /** rounds of this replica's consumers until the stream is drained, then the summary rebuilt (whoever built it last) */
     public FigureSummary runOnce() {
-        seam.runner(this).round();
+        for (int i = 0; i < 100 && seam.runner(this).round().read() > 0; i++) {
+            // drain
+        }
+        return store.buildSummary().await().atMost(WAIT);
+    }
+
+    /** a consumer of the group under another name, over every shard: a second worker replica in one test process */
+    public FigureSummary runAs(String consumer, Duration claimIdle) {
+        for (int i = 0; i < 100 && seam.consumer(this, consumer, claimIdle).run().read() > 0; i++) {
+            // drain
+        }
         return store.buildSummary().await().atMost(WAIT);
     }
 }
