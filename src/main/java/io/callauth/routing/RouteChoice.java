@@ -8,10 +8,12 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * From a group's planned order to one call's: providers whose circuit is open go last (they are still tried, as the
- * static chain tries them, but never first); on a start, with probability {@code explore}, another healthy provider
- * goes first (picked at random among them), so a provider that recovers is measured and wins its traffic back; on a
- * resend the previous call's provider goes last. Pure: the random draw is the only thing two replicas may do apart.
+ * From a group's planned order to one call's: on a start, with probability {@code explore}, another healthy provider
+ * (its circuit not open) goes first, picked at random among them, so a provider that recovers is measured and wins its
+ * traffic back; on a resend the previous call's provider goes last. A provider whose circuit is open keeps its place:
+ * it is skipped as the chain always skipped it (its placement fails at once, {@code circuit_open}, and the next one
+ * takes over), and it still gets the trial call that closes its circuit. Pure: the random draw is the only thing two
+ * replicas may do apart.
  */
 final class RouteChoice {
 
@@ -24,18 +26,22 @@ final class RouteChoice {
 
     static Choice choose(List<String> planned, Predicate<String> healthy, RouteOrder.Purpose purpose, String last,
                          double explore, RandomGenerator random) {
-        List<String> order = new ArrayList<>(planned.size());
-        List<String> open = new ArrayList<>();
-        for (String p : planned) {
-            (healthy.test(p) ? order : open).add(p);
-        }
+        List<String> order = new ArrayList<>(planned);
         boolean explored = false;
         if (purpose == RouteOrder.Purpose.START && order.size() > 1 && explore > 0 && random.nextDouble() < explore) {
-            String pick = order.remove(1 + random.nextInt(order.size() - 1));
-            order.add(0, pick);
-            explored = true;
+            List<String> others = new ArrayList<>(order.size() - 1);
+            for (int i = 1; i < order.size(); i++) {
+                if (healthy.test(order.get(i))) {
+                    others.add(order.get(i));
+                }
+            }
+            if (!others.isEmpty()) {
+                String pick = others.get(random.nextInt(others.size()));
+                order.remove(pick);
+                order.add(0, pick);
+                explored = true;
+            }
         }
-        order.addAll(open);
         if (purpose == RouteOrder.Purpose.RESEND && last != null && order.size() > 1 && order.remove(last)) {
             order.add(last);
         }

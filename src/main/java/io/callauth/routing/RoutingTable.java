@@ -29,8 +29,8 @@ import java.util.random.RandomGenerator;
 /**
  * The choice on the start path, from memory: every replica reads the figures' summary once a second (one GET,
  * {@link FigureStore#SUMMARY}) and orders each call's providers by the plan of its destination group
- * ({@link RoutePlanner}, cached per group and cost scope until the next summary), then {@link RouteChoice} (open
- * circuits last, exploration, resend). Static mode: the chain's order, exactly as before routing existed. The choice
+ * ({@link RoutePlanner}, cached per group and cost scope until the next summary), then {@link RouteChoice} (healthy
+ * providers for exploration, resend). Static mode: the chain's order, exactly as before routing existed. The choice
  * and its figures go into the {@code started} and {@code call_placed} records' detail.
  */
 @ApplicationScoped
@@ -107,7 +107,9 @@ public class RoutingTable implements RouteOrder {
     @Override
     public Route order(List<CallProvider> candidates, String e164, String country, Purpose purpose, String last) {
         if (config.mode() == RoutingMode.STATIC) {
-            return Route.of(purpose == Purpose.RESEND ? rotatedAfter(candidates, last) : candidates);
+            List<CallProvider> order = purpose == Purpose.RESEND ? rotatedAfter(candidates, last) : candidates;
+            // the chain's order, as before routing; with costs configured the records name each call's cost (spend)
+            return new Route(order, costs.configured() ? staticDetail(order, e164, country) : null);
         }
         Map<String, CallProvider> byName = new LinkedHashMap<>();
         candidates.forEach(p -> byName.put(p.name(), p));
@@ -164,6 +166,24 @@ public class RoutingTable implements RouteOrder {
     /** tests: a seeded generator for the exploration draw (null: a thread-local one) */
     void useRandom(RandomGenerator r) {
         this.random = r;
+    }
+
+    /** static mode's detail, with costs configured: the chain's order and each provider's cost of this call */
+    private String staticDetail(List<CallProvider> order, String e164, String country) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("routing", RoutingMode.STATIC.wire());
+        m.put("order", order.stream().map(CallProvider::name).toList());
+        m.put("reason", RoutePlanner.Reason.STATIC.wire());
+        List<Map<String, Object>> ps = new ArrayList<>();
+        for (CallProvider p : order) {
+            ps.add(Map.of("provider", p.name(), "cost", costs.of(p.name(), e164, country)));
+        }
+        m.put("providers", ps);
+        try {
+            return json.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** the routing decision as the attempt records' detail: the order, why, and each provider's figures */

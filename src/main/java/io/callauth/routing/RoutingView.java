@@ -8,7 +8,8 @@ import java.util.List;
 /** {@code GET /v1/routing}: per destination group, each provider's figures and the current order. */
 @Schema(name = "Routing", description = "Routing by measured delivery and cost: per destination group, each "
         + "provider's figures over the window and the order a start follows now")
-public record RoutingView(@Schema(required = true, enumeration = {"adaptive", "static"}) String mode,
+public record RoutingView(@Schema(required = true, description = "`adaptive` or `static` (callauth.routing.mode)",
+                                  examples = "adaptive") String mode,
                           @Schema(required = true) List<Group> groups) {
 
     @Schema(name = "RoutingGroup")
@@ -18,9 +19,10 @@ public record RoutingView(@Schema(required = true, enumeration = {"adaptive", "s
                         @Schema(description = "the carrier, when libphonenumber's carrier data names one") String carrier,
                         @Schema(description = "the 5-digit E.164 prefix, when no carrier is known") String prefix,
                         @Schema(required = true, description = "the providers in the order a start tries them "
-                                + "(before exploration and open circuits)") List<String> order,
-                        @Schema(required = true, enumeration = {"cost_per_approval", "little_data", "static"})
-                        String reason,
+                                + "(before exploration)") List<String> order,
+                        @Schema(required = true, description = "why: `cost_per_approval`, `little_data` (the "
+                                + "chain's order until the group has enough calls) or `static`",
+                                examples = "cost_per_approval") String reason,
                         @Schema(required = true) List<Provider> providers) {
     }
 

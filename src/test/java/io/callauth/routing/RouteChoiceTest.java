@@ -48,16 +48,17 @@ class RouteChoiceTest {
     }
 
     @Test
-    void openCircuitsGoLastAndAreNotExplored() {
+    void openCircuitsKeepTheirPlaceAndAreNotExplored() {
         Random random = new Random(1);
-        Set<String> open = Set.of("yunhu");
+        Set<String> open = Set.of("callpass");
         for (int i = 0; i < 1000; i++) {
             RouteChoice.Choice c = RouteChoice.choose(PLAN, p -> !open.contains(p), RouteOrder.Purpose.START, null,
                     0.5, random);
-            assertThat(c.order().get(2)).isEqualTo("yunhu");
+            assertThat(c.order().get(0)).isNotEqualTo("callpass");
         }
+        // skipped as the chain skips it: its placement fails at once and the next takes over
         assertThat(RouteChoice.choose(PLAN, p -> !open.contains(p), RouteOrder.Purpose.START, null, 0, random).order())
-                .containsExactly("callpass", "sunsim", "yunhu");
+                .containsExactly("yunhu", "callpass", "sunsim");
     }
 
     @Test
