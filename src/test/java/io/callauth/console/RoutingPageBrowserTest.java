@@ -85,7 +85,7 @@ class RoutingPageBrowserTest {
     }
 
     @Test
-    void aVerificationShowsItsRoutingDecision() {
+    void aVerificationShowsItsRoutingDecision() throws Exception {
         String id = "vf_routing" + ThreadLocalRandom.current().nextInt(1_000_000);
         long at = clock.millis();
         String detail = "{\"routing\":\"adaptive\",\"group\":\"RU/Beeline\",\"order\":[\"yunhu\",\"callpass\"],"
