@@ -47,6 +47,7 @@ public class RoutingTable implements RouteOrder {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile State state = new State(FigureSummary.EMPTY);
     private volatile RandomGenerator random;
+    private volatile Double exploreOverride;
     private long timer = -1;
 
     public RoutingTable(FigureStore store, RoutingConfig config, ProvidersConfig providers, Config all,
@@ -128,7 +129,7 @@ public class RoutingTable implements RouteOrder {
             return new Planned(plan, group.key(), detail(group.key(), plan, plan.order(), false));
         });
         RouteChoice.Choice choice = RouteChoice.choose(planned.plan().order(), n -> healthy(byName.get(n)), purpose,
-                last, config.explore(), rng());
+                last, exploreOverride != null ? exploreOverride : config.explore(), rng());
         List<CallProvider> out = new ArrayList<>(choice.order().size());
         choice.order().forEach(n -> out.add(byName.get(n)));
         String detail = !choice.explored() && choice.order().equals(planned.plan().order()) ? planned.detail()
@@ -161,6 +162,11 @@ public class RoutingTable implements RouteOrder {
     private RandomGenerator rng() {
         RandomGenerator r = random;
         return r != null ? r : ThreadLocalRandom.current();
+    }
+
+    /** tests: another exploration share than the configured one (null: the configured one) */
+    void overrideExplore(Double share) {
+        this.exploreOverride = share;
     }
 
     /** tests: a seeded generator for the exploration draw (null: a thread-local one) */
