@@ -1,6 +1,5 @@
 package io.callauth.routing;
 
-import org.eclipse.microprofile.config.Config;
 
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +29,16 @@ public final class Costs {
     }
 
     /** the costs of the chain's providers as configured */
-    static Costs from(Config config, List<String> providers, List<String> overrides) {
+    static Costs from(ProviderCosts config, List<String> providers, List<String> overrides) {
         Map<String, Double> base = new HashMap<>();
         for (String p : providers) {
-            config.getOptionalValue("callauth.providers." + p + ".cost", Double.class).ifPresent(c -> base.put(p, c));
+            ProviderCosts.Provider c = config.providers().get(p);
+            if (c != null && c.cost().isPresent()) {
+                if (c.cost().getAsDouble() < 0) {
+                    throw new IllegalArgumentException("callauth.providers." + p + ".cost must not be negative");
+                }
+                base.put(p, c.cost().getAsDouble());
+            }
         }
         return of(base, overrides);
     }

@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public class RoutingTable implements RouteOrder {
     private volatile Double exploreOverride;
     private long timer = -1;
 
-    public RoutingTable(FigureStore store, RoutingConfig config, ProvidersConfig providers, Config all,
+    public RoutingTable(FigureStore store, RoutingConfig config, ProvidersConfig providers, ProviderCosts prices,
                         ObjectMapper json, Vertx vertx) {
         this.store = store;
         this.config = config;
@@ -58,7 +57,7 @@ public class RoutingTable implements RouteOrder {
         this.vertx = vertx;
         this.planner = RoutePlanner.of(config);
         List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).toList();
-        this.costs = Costs.from(all, chain, config.costOverrides().orElse(List.of()));
+        this.costs = Costs.from(prices, chain, config.costOverrides().orElse(List.of()));
         if (config.explore() < 0 || config.explore() > 1) {
             throw new IllegalArgumentException("callauth.routing.explore must be between 0 and 1");
         }

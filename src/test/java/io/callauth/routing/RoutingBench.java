@@ -18,7 +18,6 @@ import io.restassured.RestAssured;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -71,7 +70,7 @@ class RoutingBench {
     @Inject
     ProviderChain chain;
     @Inject
-    Config allConfig;
+    ProviderCosts allConfig;
     @Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
     @Inject

@@ -19,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class RoutingTest {
     @Inject
     ProviderChain chain;
     @Inject
-    Config allConfig;
+    ProviderCosts allConfig;
     @Inject
     ObjectMapper json;
     @Inject
