@@ -38,7 +38,7 @@ public record Rule(
                 + "when created); null in the audit trail", examples = "41")
         Long hits,
         @Schema(description = "Who made it: `api` (the fraud team) or `auto` (the automatic defence against pumping; "
-                + "always expires, and an allow rule wins over it)", examples = "api", enumeration = {"api", "auto"})
+                + "always expires, and an allow rule wins over it); an open set", examples = "api")
         String source) {
 
     public static final String API = "api";
