@@ -65,8 +65,9 @@ public class Baselines {
         double perWindow = config.longWindow().toMillis() / 3_600_000.0;
         double[] b = known.get(key(d, value, hourOfWeek(at)));
         DefenceConfig.Thresholds t = config.thresholds();
+        double floor = d.wide() ? t.wideDefaultStarts() : t.defaultStarts();
         if (b == null) {
-            return new Baseline(t.defaultStarts(), t.defaultConversion(), false);
+            return new Baseline(floor, t.defaultConversion(), false);
         }
         return new Baseline(Math.max(t.defaultStarts(), b[0] * perWindow), b[1] < 0 ? t.defaultConversion() : b[1],
                 true);
@@ -118,7 +119,7 @@ public class Baselines {
         try (Connection c = db.getConnection()) {
             Instant first = null;
             try (PreparedStatement ps = c.prepareStatement("SELECT min(hour) FROM attempt_rollups WHERE rule = '' "
-                    + "AND dim = 'country' AND hour >= ? AND hour < ?")) {
+                    + "AND hour >= ? AND hour < ?")) {
                 ps.setTimestamp(1, Timestamp.from(from));
                 ps.setTimestamp(2, Timestamp.from(to));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -129,7 +130,7 @@ public class Baselines {
             }
             if (first != null) {
                 // each hour of the week was seen this many times (at least once) in the history there is
-                double weeks = Math.max(1.0, Math.ceil(Duration.between(first, to).toHours() / 168.0));
+                double weeks = Math.max(1.0, Math.rint(Duration.between(first, to).toHours() / 168.0));
                 try (PreparedStatement ps = c.prepareStatement("SELECT dim, value, (extract(isodow FROM hour "
                         + "AT TIME ZONE 'UTC')::int - 1) * 24 + extract(hour FROM hour AT TIME ZONE 'UTC')::int, "
                         + "sum(started), sum(approved) FROM attempt_rollups WHERE rule = '' AND dim IN ('prefix', "

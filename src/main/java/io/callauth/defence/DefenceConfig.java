@@ -128,8 +128,16 @@ public interface DefenceConfig {
         @WithDefault("0.5")
         double defaultConversion();
 
-        /** the baseline's starts per long window when a dimension has no history */
+        /** the baseline's starts per long window when a range, network or device has no history */
         @WithDefault("1")
         double defaultStarts();
+
+        /**
+         * the baseline's starts per long window when a carrier, country or app has no history: high, so that a new
+         * deployment blocks a whole carrier, country or app only at a volume far above its ordinary traffic (with the
+         * rate factor: 500 starts in 10 minutes) and never for a drop of conversion alone (a provider's outage)
+         */
+        @WithDefault("100")
+        double wideDefaultStarts();
     }
 }

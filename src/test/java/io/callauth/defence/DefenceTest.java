@@ -240,7 +240,6 @@ class DefenceTest {
                     .filter(b -> b.dimension().equals("range")).toList();
             clock.advance(Duration.ofSeconds(2));
         }
-        // (the app the spread came through is blocked too, at its 60th start without an approval)
         assertThat(seen).hasSize(10).allSatisfy(b -> {
             assertThat(b.dimension()).isEqualTo("range");
             assertThat(b.evidence()).containsEntry("signal", "spread").containsEntry("starts", 6);
@@ -282,6 +281,17 @@ class DefenceTest {
     void anAppWhoseConversionCollapsesIsBlockedAndAMarketingSpikeIsNot() {
         String spike = "spike-" + run;
         String pump = "pump-" + run;
+        // both apps have a history: 60 starts an hour (10 per 10 minutes), 80 % approved
+        List<String> args = new ArrayList<>(List.of(Baselines.KEY));
+        for (String app : List.of(spike, pump)) {
+            for (int h = 0; h < 168; h++) {
+                args.add(Baselines.key(Dimension.APP, app, h));
+                args.add("60,0.8");
+            }
+        }
+        redis.execute("HSET", args.toArray(String[]::new));
+        redis.execute("INCR", Baselines.VERSION);
+        baselines.refresh(false);
         List<StreamEntry> batch = new ArrayList<>();
         for (int i = 0; i < 300; i++) { // a 5x spike of an app whose users approve
             String p = "+7916" + String.format("%07d", Math.floorMod((run + i).hashCode(), 10_000_000));
