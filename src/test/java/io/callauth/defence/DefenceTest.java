@@ -278,7 +278,7 @@ class DefenceTest {
     }
 
     @Test
-    void anAppWhoseConversionCollapsesIsBlockedAndAMarketingSpikeIsNot() {
+    void anAppWhoseConversionCollapsesIsBlockedAndAMarketingSpikeIsNot() throws Exception {
         String spike = "spike-" + run;
         String pump = "pump-" + run;
         // both apps have a history: 60 starts an hour (10 per 10 minutes), 80 % approved
