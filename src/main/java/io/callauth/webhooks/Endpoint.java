@@ -23,6 +23,18 @@ public record Endpoint(String id, String apiKey, boolean fraud, String url, List
     }
 
     /** Whether an event of {@code type}, about a verification of {@code eventKey} (null: none), goes to this endpoint. */
+    /**
+     * Whether an event that happened at {@code at} is one this endpoint was registered for: not before its
+     * registration, give or take {@link #CLOCK_SKEW} between the replica that wrote the record and the one that
+     * registered the endpoint.
+     */
+    public boolean subscribedAt(Instant at) {
+        return createdAt == null || !at.isBefore(createdAt.minus(CLOCK_SKEW));
+    }
+
+    /** how far apart two replicas' clocks may be */
+    static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofSeconds(1);
+
     public boolean wants(EventType type, String eventKey) {
         if (type == EventType.WEBHOOK_TEST) {
             return false;

@@ -27,12 +27,16 @@ public class EventPublisher {
     public record Queued(int queued, int duplicates) {
     }
 
-    /** queues each event for every enabled endpoint of {@code endpoints} that receives it */
+    /**
+     * Queues each event for every enabled endpoint of {@code endpoints} that receives it and existed when it happened:
+     * an endpoint registered now does not get the stream's older records still waiting to be read (a replay sends
+     * those on request).
+     */
     public Queued publish(List<Event> events, List<Endpoint> endpoints) {
         Map<Endpoint, List<Event>> byEndpoint = new LinkedHashMap<>();
         for (Event e : events) {
             for (Endpoint ep : endpoints) {
-                if (ep.enabled() && ep.wants(e.type(), e.apiKey())) {
+                if (ep.enabled() && ep.wants(e.type(), e.apiKey()) && ep.subscribedAt(e.timestamp())) {
                     byEndpoint.computeIfAbsent(ep, k -> new ArrayList<>()).add(e);
                 }
             }

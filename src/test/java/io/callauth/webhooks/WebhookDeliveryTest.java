@@ -221,6 +221,29 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anEndpointGetsOnlyWhatHappensAfterItIsRegistered() {
+        String before = approvedFlow(Api.newPhone());
+        clock.advance(Duration.ofSeconds(2));
+        Registered late = register(Api.VERIFY_KEY, "/late", List.of("*"));
+        String after = approvedFlow(Api.newPhone());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            enqueue();
+            send();
+            assertThat(about("/late", after)).extracting(r -> body(r).path("type").asText())
+                    .contains("verification.started", "verification.approved");
+        });
+        // the older flow's records handed to the job now, as they would be when the stream is read late
+        List<StreamEntry> older = attempts.newest("+", 500).await().indefinitely().stream()
+                .filter(e -> before.equals(e.record().verificationId()))
+                .map(e -> new StreamEntry(attempts.shardOf(e.record()), e)).toList();
+        assertThat(older).hasSizeGreaterThanOrEqualTo(3);
+        job.handle(older);
+        send();
+        assertThat(about("/late", before)).as("events of records older than the endpoint").isEmpty();
+        assertThat(late.id()).startsWith("wh_");
+    }
+
+    @Test
     void aFailedTryIsTriedAgainOnTheScheduleWithTheSameId() {
         receiver.on("/flaky", Receiver.status(500), Receiver.status(500), Receiver.ok());
         Registered ep = register(Api.VERIFY_KEY, "/flaky", List.of("verification.approved"));
