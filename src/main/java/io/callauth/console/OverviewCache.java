@@ -41,6 +41,14 @@ public class OverviewCache {
         this.refresh = config.overviewRefresh();
     }
 
+    /** a window's overview: the long named ones from their last computation, any other live */
+    public Overview overview(OverviewWindow w) throws SQLException {
+        if (CACHED.contains(w.name())) {
+            return overview(w.name());
+        }
+        return queries.overview(w, clock.instant());
+    }
+
     /** the window's overview: live for the short windows, else the last computation when it is recent enough */
     public Overview overview(String window) throws SQLException {
         Instant now = clock.instant();
