@@ -114,7 +114,10 @@ public class RecentOverview {
                         .forEach(g -> out.add(alerts.noApprovals(w.from(), dim, g.value(), g.started(), g.approved())));
             }
         }
-        out.addAll(hourly);
+        // the rollups' alerts of this hour, but for the keys these minutes already name
+        java.util.Set<String> named = new java.util.HashSet<>();
+        out.forEach(a -> named.add(a.scope() + " " + a.key()));
+        hourly.stream().filter(a -> !named.contains(a.scope() + " " + a.key())).forEach(out::add);
         List<Overview.Throttled> throttled = flows.throttled().entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(alerts.throttledShown())
