@@ -228,6 +228,12 @@ class ConsoleAnalystBrowserTest {
         assertThat(page.textContent("[data-stat='started']").strip()).isEqualTo(started);
         assertThat(pumpedAlert().count()).isEqualTo(1);
         assertThat(page.inputValue("#c-from")).isEqualTo(OverviewWindow.local(hour));
+        // the window picker swaps the page in place (htmx): the chart's canvas keeps no style attribute the CSP refuses
+        page.click("#window a[data-window='15m']");
+        page.waitForURL("**/console?window=15m");
+        page.waitForFunction("() => window.Chart && Chart.getChart(document.getElementById('hourly'))"
+                + " && Chart.getChart(document.getElementById('hourly')).data.labels.length >= 15");
+        assertThat(pumpedAlert().count()).isEqualTo(1);
         shot("overview-alerts");
 
         // a block straight from the alert: the dialog opens prefilled; cancel leaves no rule
