@@ -24,7 +24,8 @@ public class OverviewCache {
 
     private static final Logger LOG = Logger.getLogger(OverviewCache.class);
     static final Set<String> CACHED = Set.of("7d", "30d");
-    private static final String KEY = "ca:console:overview:";
+    /** versioned with the page's shape: a replica of the next version never reads an older shape's figures */
+    static final String KEY = "ca:console:overview:v2:";
 
     private final ConsoleQueries queries;
     private final ReactiveRedisDataSource redis;

@@ -35,6 +35,7 @@ class ConsoleHttpTest {
 
     static final List<String> PAGES = List.of("/console", "/console/attempts", "/console/rules",
             "/console/verifications/vf_0123", "/console/calls/abc/recording", "/console/attempts/export",
+            "/console/attempts/stats", "/console?window=15m",
             "/console/nothing-here");
 
     @Test

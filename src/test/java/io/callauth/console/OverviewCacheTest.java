@@ -48,7 +48,7 @@ class OverviewCacheTest {
         Instant target = now.plus(Duration.ofDays(500)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(20));
         clock.advance(Duration.between(now, target));
         clock.freeze();
-        redis.key().del("ca:console:overview:7d", "ca:console:overview:30d", "ca:console:overview:7d:refreshing");
+        redis.key().del(OverviewCache.KEY + "7d", OverviewCache.KEY + "30d", OverviewCache.KEY + "7d:refreshing");
     }
 
     @AfterEach
