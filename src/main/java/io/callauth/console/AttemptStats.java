@@ -62,8 +62,14 @@ public record AttemptStats(long total, Instant from, Instant to, boolean cut, Li
         };
     }
 
-    /** "2026-12-05 10:00 – 2026-12-06 10:00" */
+    /** "2026-12-05 10:00:07 – 2026-12-06 10:00:07" */
     public String range() {
-        return Overview.minutes(from) + " – " + Overview.minutes(to);
+        return Overview.minutes(from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + " – "
+                + Overview.minutes(to.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    /** the counted window's length in whole hours (for "the filter's last 24 h") */
+    public long hours() {
+        return java.time.Duration.between(from, to).toHours();
     }
 }
