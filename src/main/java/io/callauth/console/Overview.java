@@ -42,6 +42,31 @@ public record Overview(String window, Instant from, Instant to, Totals totals, S
                       boolean drop, BlockTarget block) {
     }
 
+    /** what an alert's figures cover */
+    public enum Span {
+        /** one hour of the rollups, starting at the alert's {@code hour} */
+        HOUR("in the hour"),
+        /** the last 15 minutes, starting at the alert's {@code hour} */
+        RECENT("in these 15 minutes"),
+        /** the whole window (no single hour had enough starts) */
+        WINDOW("over the window");
+
+        private final String text;
+
+        Span(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        /** as a data attribute: hour, recent, window */
+        public String css() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** why an alert fired */
     public enum AlertKind {
         /** conversion fell below the toll-fraud drop ratio of the previous 24 hours (needs approvals there) */
@@ -61,10 +86,11 @@ public record Overview(String window, Instant from, Instant to, Totals totals, S
      * {@link AlertKind#NO_APPROVALS}: an hour (the 15-minute window: those minutes) of a prefix or app with many starts
      * and almost no approvals. {@code baseline}: the previous 24 hours' conversion (drops only).
      */
-    public record Alert(AlertKind kind, Instant hour, String scope, String key, String link, long started,
+    public record Alert(AlertKind kind, Span span, Instant hour, String scope, String key, String link, long started,
                         long approved, String conversion, String baseline, BlockTarget block) {
+        /** when: the hour (the 15 minutes' start), or "whole window" */
         public String hourLabel() {
-            return minutes(hour);
+            return span == Span.WINDOW ? "whole window" : minutes(hour);
         }
 
         /** absolute evidence (many starts, almost no approvals), not a drop against a baseline */

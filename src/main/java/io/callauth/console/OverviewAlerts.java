@@ -48,9 +48,18 @@ public class OverviewAlerts {
         this.config = config;
     }
 
-    /** the window's alerts, newest hour first: absolute evidence, then the drops of keys it did not name that hour */
+    /**
+     * The window's alerts, newest hour first: absolute evidence by hour, then over the whole window for the keys no
+     * single hour named (a slow pump, below min-starts in every hour), then the drops of keys not named that hour.
+     */
     List<Overview.Alert> alerts(Instant from, Instant to) throws SQLException {
         List<Overview.Alert> out = new ArrayList<>(absolute(from, to));
+        Set<String> keys = new HashSet<>();
+        out.forEach(a -> keys.add(a.scope() + " " + a.key()));
+        if (Duration.between(from, to).compareTo(Duration.ofHours(1)) > 0) {
+            absoluteOverWindow(from, to).stream().filter(a -> !keys.contains(a.scope() + " " + a.key()))
+                    .forEach(out::add);
+        }
         Set<String> named = new HashSet<>();
         out.forEach(a -> named.add(a.hour() + " " + a.scope() + " " + a.key()));
         for (Overview.Alert d : drops(from, to)) {
@@ -58,18 +67,18 @@ public class OverviewAlerts {
                 out.add(d);
             }
         }
-        // newest hour first; within an hour absolute evidence first, then by starts
-        out.sort(Comparator.comparing(Overview.Alert::hour, Comparator.reverseOrder())
-                .thenComparing(Overview.Alert::kind, Comparator.reverseOrder())
+        // absolute evidence (red) first, newest hour first, then by starts
+        out.sort(Comparator.comparing(Overview.Alert::kind, Comparator.reverseOrder())
+                .thenComparing(Overview.Alert::hour, Comparator.reverseOrder())
                 .thenComparing(Overview.Alert::started, Comparator.reverseOrder()));
         return out.size() > MAX_ALERTS ? List.copyOf(out.subList(0, MAX_ALERTS)) : out;
     }
 
-    /** an alert of absolute evidence for a range or app: its starts and approvals in {@code hour} */
-    Overview.Alert noApprovals(Instant hour, String dim, String value, long started, long approved) {
-        return new Overview.Alert(Overview.AlertKind.NO_APPROVALS, hour, dim, value, link(dim, value), started,
-                approved, Overview.percent(started, approved), null, block(dim, value,
-                        started + " starts, " + approved + " approved in the hour from " + Overview.minutes(hour)));
+    /** an alert of absolute evidence for a range or app: its starts and approvals in the span from {@code at} */
+    Overview.Alert noApprovals(Overview.Span span, Instant at, String dim, String value, long started, long approved) {
+        return new Overview.Alert(Overview.AlertKind.NO_APPROVALS, span, at, dim, value, link(dim, value), started,
+                approved, Overview.percent(started, approved), null, block(dim, value, started + " starts, "
+                        + approved + " approved " + span.text() + " from " + Overview.minutes(at)));
     }
 
     /** whether starts and approvals are absolute evidence of pumping */
@@ -106,8 +115,34 @@ public class OverviewAlerts {
             ps.setDouble(4, config.maxConversion());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(noApprovals(rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(1),
+                    out.add(noApprovals(Overview.Span.HOUR, rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getString(1),
                             rs.getString(2), rs.getLong(4), rs.getLong(5)));
+                }
+            }
+            c.commit();
+        }
+        return out;
+    }
+
+    /** Absolute evidence over the whole window: a prefix or app whose sums have min-starts and at most max-conversion. */
+    List<Overview.Alert> absoluteOverWindow(Instant from, Instant to) throws SQLException {
+        archive.ensureSchema();
+        String sql = """
+                SELECT dim, value, sum(started), sum(approved) FROM attempt_rollups
+                WHERE dim IN ('prefix', 'appId') AND hour >= ? AND hour < ? AND rule = '' AND value <> ''
+                GROUP BY dim, value HAVING sum(started) >= ? AND sum(approved) <= sum(started) * ?
+                ORDER BY 3 DESC, dim, value LIMIT""" + " " + MAX_ALERTS;
+        List<Overview.Alert> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ArchiveQuery.customPlan(c);
+            ps.setObject(1, utc(from));
+            ps.setObject(2, utc(to));
+            ps.setLong(3, config.minStarts());
+            ps.setDouble(4, config.maxConversion());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(noApprovals(Overview.Span.WINDOW, from, rs.getString(1), rs.getString(2), rs.getLong(3),
+                            rs.getLong(4)));
                 }
             }
             c.commit();
@@ -159,7 +194,7 @@ public class OverviewAlerts {
                     String value = rs.getString(2);
                     Instant hour = rs.getObject(3, OffsetDateTime.class).toInstant();
                     long s = rs.getLong(4), a = rs.getLong(5), bs = rs.getLong(6), ba = rs.getLong(7);
-                    out.add(new Overview.Alert(Overview.AlertKind.DROP, hour, dim, value, link(dim, value), s, a,
+                    out.add(new Overview.Alert(Overview.AlertKind.DROP, Overview.Span.HOUR, hour, dim, value, link(dim, value), s, a,
                             Overview.percent(s, a), Overview.percent(bs, ba), block(dim, value, "conversion "
                             + Overview.percent(s, a) + " against " + Overview.percent(bs, ba) + " over the previous 24 h,"
                             + " hour from " + Overview.minutes(hour))));

@@ -111,7 +111,7 @@ public class RecentOverview {
             breakdowns.add(new Overview.Breakdown(dim, title(dim), rows, Math.max(0, all.size() - rows.size())));
             if (dim.equals("prefix") || dim.equals("appId")) {
                 all.stream().filter(g -> !g.value().isEmpty() && alerts.evidence(g.started(), g.approved()))
-                        .forEach(g -> out.add(alerts.noApprovals(w.from(), dim, g.value(), g.started(), g.approved())));
+                        .forEach(g -> out.add(alerts.noApprovals(Overview.Span.RECENT, w.from(), dim, g.value(), g.started(), g.approved())));
             }
         }
         // the rollups' alerts of this hour, but for the keys these minutes already name

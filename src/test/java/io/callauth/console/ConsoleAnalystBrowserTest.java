@@ -78,6 +78,8 @@ class ConsoleAnalystBrowserTest {
     /** the pumped range: no record before this test's */
     final String pumped = "7958" + run;
     final String app = "pump-" + run;
+    /** a slow pump: 5 starts an hour for 6 hours, never min-starts in one hour */
+    final String slow = "7957" + run;
     final String longApp = "app-" + run + "-" + "x".repeat(111);
     final String ipA = "198.51.100." + (run % 200 + 1);
     final String ipB = "2001:db8:" + Integer.toHexString(run) + "::7";
@@ -173,6 +175,15 @@ class ConsoleAnalystBrowserTest {
                     .phone("+7916" + run + "55" + i, "RU").provider("sandbox").apiKey("dev")
                     .client("203.0.113.50", "Mozilla/5.0", longApp, "dev-long")));
         }
+        Instant hour = now.truncatedTo(ChronoUnit.HOURS);
+        for (int h = 1; h <= 6; h++) {
+            for (int i = 0; i < 5; i++) {
+                entries.add(entry(AttemptRecords.at(hour.minus(Duration.ofHours(h)).toEpochMilli() + i * 60_000L,
+                        AttemptType.STARTED).verification("vf_slow" + run + "_" + h + "_" + i)
+                        .phone("+" + slow + String.format("%03d", h * 10 + i), "RU").provider("sandbox").apiKey("dev")
+                        .client("192.0.2." + h, "Mozilla/5.0", "shop-" + run, "dev-slow-" + h + i)));
+            }
+        }
         String callRef = verificationId + ".rt1";
         long v = t + 5000;
         entries.add(entry(AttemptRecords.at(v, AttemptType.STARTED).verification(verificationId)
@@ -215,7 +226,17 @@ class ConsoleAnalystBrowserTest {
         }
         assertThat(page.textContent("#range")).contains("to the minute");
         // the last 15 minutes count the pump's starts to the minute
-        assertThat(page.textContent("#by-prefix")).contains(pumped);
+        Locator row = page.locator("#by-prefix tr", new Page.LocatorOptions().setHasText(pumped));
+        assertThat(row.locator("td:nth-child(2)").textContent().strip()).isEqualTo("40");
+        assertThat(row.locator("td:nth-child(3)").textContent().strip()).isEqualTo("0");
+        // the slow pump: no hour reaches min-starts, the day does
+        page.navigate("/console?window=24h");
+        Locator slowAlert = page.locator("#alerts .alert[data-kind='no_approvals'][data-key='" + slow + "']");
+        assertThat(slowAlert.count()).isEqualTo(1);
+        assertThat(slowAlert.getAttribute("data-span")).isEqualTo("window");
+        assertThat(slowAlert.textContent()).contains("30 starts").contains("over the window");
+        page.navigate("/console?window=1h");
+        assertThat(page.locator("#alerts .alert[data-key='" + slow + "']").count()).isZero();
 
         // a custom range: this hour, given to the minute, read as whole hours
         Instant hour = now.truncatedTo(ChronoUnit.HOURS);
