@@ -158,7 +158,7 @@ public class ArchiveWriter {
     }
 
     private static final String COPY_SQL = "COPY attempts (id, at, type, verification_id, phone, country, prefix,"
-            + " provider, channel, outcome, reason, rule, api_key, ip, user_agent, app_id, device_id) FROM STDIN";
+            + " provider, channel, outcome, reason, rule, api_key, ip, user_agent, app_id, device_id, detail) FROM STDIN";
 
     private static void copy(Connection c, List<AttemptLog.Entry> entries) throws SQLException {
         StringBuilder sb = new StringBuilder(entries.size() * 200);
@@ -169,7 +169,7 @@ public class ArchiveWriter {
             field(sb, r.type());
             for (String v : new String[]{r.verificationId(), r.phone(), r.country(), r.prefix(), r.provider(),
                     r.channel(), r.outcome(), r.reason(), r.rule(), r.apiKey(), r.ip(), r.userAgent(), r.appId(),
-                    r.deviceId()}) {
+                    r.deviceId(), r.detail()}) {
                 sb.append('\t');
                 field(sb, v);
             }
@@ -209,7 +209,7 @@ public class ArchiveWriter {
         if (n == 0) {
             return Set.of();
         }
-        String[][] cols = new String[16][n];
+        String[][] cols = new String[17][n];
         Long[] at = new Long[n];
         for (int i = 0; i < n; i++) {
             AttemptLog.Entry e = entries.get(i);
@@ -217,29 +217,29 @@ public class ArchiveWriter {
             at[i] = r.at();
             String[] v = {e.id(), r.type(), r.verificationId(), r.phone(), r.country(), r.prefix(), r.provider(),
                     r.channel(), r.outcome(), r.reason(), r.rule(), r.apiKey(), r.ip(), r.userAgent(), r.appId(),
-                    r.deviceId()};
+                    r.deviceId(), r.detail()};
             for (int k = 0; k < v.length; k++) {
                 cols[k][i] = v[k] == null ? null : v[k].replace("\0", "");
             }
         }
         String sql = """
                 INSERT INTO attempts (id, at, type, verification_id, phone, country, prefix, provider, channel, outcome,
-                                      reason, rule, api_key, ip, user_agent, app_id, device_id)
+                                      reason, rule, api_key, ip, user_agent, app_id, device_id, detail)
                 SELECT u.id, timestamptz 'epoch' + u.at_ms * interval '1 millisecond', u.type, u.verification_id, u.phone,
                        u.country, u.prefix, u.provider, u.channel, u.outcome, u.reason, u.rule, u.api_key, u.ip,
-                       u.user_agent, u.app_id, u.device_id
+                       u.user_agent, u.app_id, u.device_id, u.detail::jsonb
                 FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[])
+                            ?::text[], ?::text[])
                      AS u(id, at_ms, type, verification_id, phone, country, prefix, provider, channel, outcome, reason,
-                          rule, api_key, ip, user_agent, app_id, device_id)
+                          rule, api_key, ip, user_agent, app_id, device_id, detail)
                 ON CONFLICT DO NOTHING
                 RETURNING id""";
         Set<String> inserted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", cols[0]));
             ps.setArray(2, c.createArrayOf("bigint", at));
-            for (int k = 1; k < 16; k++) {
+            for (int k = 1; k < 17; k++) {
                 ps.setArray(k + 2, c.createArrayOf("text", cols[k]));
             }
             try (ResultSet rs = ps.executeQuery()) {

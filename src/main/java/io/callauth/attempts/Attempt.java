@@ -1,6 +1,9 @@
 package io.callauth.attempts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
@@ -49,21 +52,39 @@ public record Attempt(
         @Schema(description = "The client's app id", examples = "demo")
         String appId,
         @Schema(description = "The end user's device id")
-        String deviceId) {
+        String deviceId,
+        @Schema(description = "Figures particular to the record's type, a JSON object: an auto-block's evidence, a "
+                + "routing decision's reason", implementation = Object.class)
+        JsonNode detail) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** the CSV export's columns, in order */
     public static final String[] COLUMNS = {"id", "at", "type", "verificationId", "phone", "country", "prefix",
-            "provider", "channel", "outcome", "reason", "rule", "apiKey", "ip", "userAgent", "appId", "deviceId"};
+            "provider", "channel", "outcome", "reason", "rule", "apiKey", "ip", "userAgent", "appId", "deviceId", "detail"};
 
     static Attempt of(String id, AttemptRecord r) {
         return new Attempt(id, Instant.ofEpochMilli(r.at()), r.type(), r.verificationId(), r.phone(), r.country(),
                 r.prefix(), r.provider(), r.channel(), r.outcome(), r.reason(), r.rule(), r.apiKey(), r.ip(),
-                r.userAgent(), r.appId(), r.deviceId());
+                r.userAgent(), r.appId(), r.deviceId(), json(r.detail()));
+    }
+
+    /** a record's {@code detail} as JSON, or null when it has none (or it is not JSON: never an error for a read) */
+    static JsonNode json(String detail) {
+        if (detail == null || detail.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(detail);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(detail);
+        }
     }
 
     /** the values in {@link #COLUMNS} order, {@code at} as an ISO-8601 instant */
     String[] values() {
         return new String[]{id, at.toString(), type, verificationId, phone, country, prefix, provider, channel, outcome,
-                reason, rule, apiKey, ip, userAgent, appId, deviceId};
+                reason, rule, apiKey, ip, userAgent, appId, deviceId,
+                detail == null ? null : detail.toString()};
     }
 }

@@ -53,7 +53,7 @@ public class AttemptQueries {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    seqs[items.size()] = rs.getLong(18);
+                    seqs[items.size()] = rs.getLong(19);
                     items.add(row(rs));
                 }
             }
@@ -209,13 +209,13 @@ public class AttemptQueries {
     }
 
     private static final String SELECT = "id, at, type, verification_id, phone, country, prefix, provider, channel,"
-            + " outcome, reason, rule, api_key, ip, user_agent, app_id, device_id";
+            + " outcome, reason, rule, api_key, ip, user_agent, app_id, device_id, detail::text";
 
     private static Attempt row(ResultSet rs) throws SQLException {
         return new Attempt(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                rs.getString(15), rs.getString(16), rs.getString(17));
+                rs.getString(15), rs.getString(16), rs.getString(17), Attempt.json(rs.getString(18)));
     }
 
     private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

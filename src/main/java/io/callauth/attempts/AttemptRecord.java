@@ -11,11 +11,24 @@ import java.util.Map;
  * call: {@code callRef}, the provider's {@code providerCallId} (never a calling number), the masked {@code callerId}
  * and {@code callRecord}, the provider's own record of the call as JSON (Yunhu's CDR). They feed the archive's
  * {@code attempt_calls} rows (see {@code CallArchive}).
+ * <p>
+ * {@code detail} is a JSON object of figures particular to a record's type, archived and served as they are: an
+ * auto-block's evidence, a routing decision's reason. Never a code.
  */
 public record AttemptRecord(long at, String type, String verificationId, String phone, String country, String prefix,
                             String provider, String channel, String outcome, String reason, String rule, String apiKey,
                             String ip, String userAgent, String appId, String deviceId,
-                            String callRef, String providerCallId, String callerId, String callRecord) {
+                            String callRef, String providerCallId, String callerId, String callRecord,
+                            String detail) {
+
+    /** a record without {@code detail} */
+    public AttemptRecord(long at, String type, String verificationId, String phone, String country, String prefix,
+                         String provider, String channel, String outcome, String reason, String rule, String apiKey,
+                         String ip, String userAgent, String appId, String deviceId,
+                         String callRef, String providerCallId, String callerId, String callRecord) {
+        this(at, type, verificationId, phone, country, prefix, provider, channel, outcome, reason, rule, apiKey, ip,
+                userAgent, appId, deviceId, callRef, providerCallId, callerId, callRecord, null);
+    }
 
     /** a record that is not about one call */
     public AttemptRecord(long at, String type, String verificationId, String phone, String country, String prefix,
@@ -47,6 +60,7 @@ public record AttemptRecord(long at, String type, String verificationId, String 
         put(m, "providerCallId", providerCallId);
         put(m, "callerId", callerId);
         put(m, "callRecord", callRecord);
+        put(m, "detail", detail);
         return m;
     }
 
@@ -54,7 +68,8 @@ public record AttemptRecord(long at, String type, String verificationId, String 
         return new AttemptRecord(Long.parseLong(f.getOrDefault("at", "0")), f.get("type"), f.get("verificationId"),
                 f.get("phone"), f.get("country"), f.get("prefix"), f.get("provider"), f.get("channel"), f.get("outcome"),
                 f.get("reason"), f.get("rule"), f.get("apiKey"), f.get("ip"), f.get("userAgent"), f.get("appId"),
-                f.get("deviceId"), f.get("callRef"), f.get("providerCallId"), f.get("callerId"), f.get("callRecord"));
+                f.get("deviceId"), f.get("callRef"), f.get("providerCallId"), f.get("callerId"), f.get("callRecord"),
+                f.get("detail"));
     }
 
     private static void put(Map<String, String> m, String k, String v) {

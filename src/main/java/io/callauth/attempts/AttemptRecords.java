@@ -21,7 +21,7 @@ public final class AttemptRecords {
         private final long at;
         private final String type;
         private String verificationId, phone, country, prefix, provider, channel, outcome, reason, rule, apiKey, ip,
-                userAgent, appId, deviceId, callRef, providerCallId, callerId;
+                userAgent, appId, deviceId, callRef, providerCallId, callerId, detail;
 
         private Builder(long at, String type) {
             this.at = at;
@@ -89,9 +89,16 @@ public final class AttemptRecords {
             return this;
         }
 
+        /** figures particular to this record's type, a JSON object (see {@link AttemptRecord}); never a code */
+        public Builder detail(String jsonObject) {
+            this.detail = jsonObject;
+            return this;
+        }
+
         public AttemptRecord build() {
             return new AttemptRecord(at, type, verificationId, phone, country, prefix, provider, channel, outcome,
-                    reason, rule, apiKey, ip, userAgent, appId, deviceId, callRef, providerCallId, callerId, null);
+                    reason, rule, apiKey, ip, userAgent, appId, deviceId, callRef, providerCallId, callerId, null,
+                    detail);
         }
     }
 }

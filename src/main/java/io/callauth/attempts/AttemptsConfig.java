@@ -1,10 +1,7 @@
 package io.callauth.attempts;
 
+import io.callauth.common.InRange;
 import io.smallrye.config.ConfigMapping;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.DecimalMax;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -22,7 +19,7 @@ public interface AttemptsConfig {
      * itself (an alert is logged and a metric rises well before)
      */
     @WithDefault("1000000")
-    @Min(1000)
+    @InRange(min = 1000)
     long bufferMax();
 
     /**
@@ -30,7 +27,7 @@ public interface AttemptsConfig {
      * over the masters. Raise it freely; lowering it leaves the records in the dropped shards unread.
      */
     @WithDefault("8")
-    @Min(1) @Max(1024)
+    @InRange(min = 1, max = 1024)
     int streamShards();
 
     Ingest ingest();
@@ -49,7 +46,7 @@ public interface AttemptsConfig {
 
         /** records read from the stream and written to PostgreSQL in one transaction */
         @WithDefault("1000")
-        @Min(1) @Max(10000)
+        @InRange(min = 1, max = 10000)
         int batchSize();
 
         /**
@@ -57,7 +54,7 @@ public interface AttemptsConfig {
          * verification's records stay with one of them, in order) and writes its own transactions
          */
         @WithDefault("2")
-        @Min(1) @Max(64)
+        @InRange(min = 1, max = 64)
         int workers();
 
         /** how long records held by a consumer must sit unacknowledged before another replica claims them */
@@ -66,7 +63,7 @@ public interface AttemptsConfig {
 
         /** how many days of partitions exist ahead of today */
         @WithDefault("3")
-        @Min(1)
+        @InRange(min = 1)
         int daysAhead();
 
         /** the backlog (in records) past which readiness warns that the archive is behind */
@@ -75,7 +72,7 @@ public interface AttemptsConfig {
 
         /** the share of buffer-max past which an alert is logged */
         @WithDefault("0.8")
-        @DecimalMin("0.0") @DecimalMax("1.0")
+        @InRange(min = 0.0, max = 1.0)
         double alertRatio();
     }
 }

@@ -46,6 +46,16 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(403, "destination_not_allowed", detail, Map.copyOf(ext), null);
     }
 
+    /** 400: a webhook endpoint of a key without the fraud role names a fraud event type */
+    public static ApiProblem eventNotAllowed(String detail) {
+        return new ApiProblem(400, "event_not_allowed", detail);
+    }
+
+    /** 400: a webhook endpoint's URL is not one callauth sends to (scheme, user-info, or a non-public address) */
+    public static ApiProblem invalidWebhookUrl(String detail) {
+        return new ApiProblem(400, "invalid_webhook_url", detail);
+    }
+
     public static ApiProblem idempotencyConflict(String detail) {
         return new ApiProblem(422, "idempotency_conflict", detail);
     }

@@ -30,7 +30,8 @@ public class ConsolePages {
     static final List<NavLink> NAV = List.of(
             new NavLink("overview", "/console", "Overview"),
             new NavLink("attempts", "/console/attempts", "Attempts"),
-            new NavLink("rules", "/console/rules", "Rules"));
+            new NavLink("rules", "/console/rules", "Rules"),
+            new NavLink("webhooks", "/console/webhooks", "Webhooks"));
 
     private final ProvidersConfig providers;
     private final ConsoleConfig config;

@@ -41,14 +41,16 @@ public class ConversionMonitor implements VerificationObserver {
     private final MeterRegistry metrics;
     private final int minVolume;
     private final double dropRatio;
+    private final jakarta.enterprise.inject.Instance<FraudAlerts> listeners;
 
     public ConversionMonitor(ReactiveRedisDataSource redis, Clock clock, MeterRegistry metrics,
-                             TollFraudConfig tollFraud) {
+                             TollFraudConfig tollFraud, jakarta.enterprise.inject.Instance<FraudAlerts> listeners) {
         this.redis = redis;
         this.clock = clock;
         this.metrics = metrics;
         this.minVolume = tollFraud.minVolume();
         this.dropRatio = tollFraud.dropRatio();
+        this.listeners = listeners;
     }
 
     public record Alert(String scope, String key, long started, long approved, double conversion, double baseline) {
@@ -147,6 +149,13 @@ public class ConversionMonitor implements VerificationObserver {
                 metrics.counter("callauth.tollfraud.conversion.drop", "scope", scope, "key", key).increment();
                 LOG.warnf("TOLL-FRAUD ALERT: conversion of %s %s fell to %.2f (%d/%d this hour) from %.2f over the "
                         + "previous 24 h", scope, key, conversion, now[1], now[0], baseline);
+                for (FraudAlerts l : listeners) {
+                    try {
+                        l.raised(a, hour, clock.instant());
+                    } catch (RuntimeException e) {
+                        LOG.warnf("a listener of toll-fraud alerts failed: %s", e.toString());
+                    }
+                }
             }
         }).replaceWithVoid();
     }

@@ -50,6 +50,9 @@ public class NamedEnums implements OASFilter {
     public static final String TIMELINE_EVENT_TYPE = "TimelineEventType";
     public static final String RULE_ACTION = "RuleAction";
     public static final String RULE_MODE = "RuleMode";
+    public static final String WEBHOOK_EVENT_TYPE = "WebhookEventType";
+    public static final String WEBHOOK_FORMAT = "WebhookFormat";
+    public static final String WEBHOOK_DELIVERY_STATUS = "WebhookDeliveryStatus";
 
     /** the extension that lists an open set's known values (generators ignore it: the type stays a string) */
     public static final String EXTENSIBLE = "x-extensible-enum";
@@ -122,7 +125,17 @@ public class NamedEnums implements OASFilter {
                         + "limit still holds)"), false),
                 new Definition(RULE_MODE, "Whether a rule acts.", ordered(Rule.ENFORCE, "it acts", Rule.MONITOR,
                         "it only logs (as `refused` with `outcome: monitor`) and counts what it would have refused"),
-                        false));
+                        false),
+                new Definition(WEBHOOK_EVENT_TYPE, "What a webhook event is about. The `verification.*` types go to "
+                        + "the endpoints of the key that started the verification (and of fraud keys); the others only "
+                        + "to endpoints of keys with the fraud role. `webhook.test` is sent only on request.",
+                        plain(Arrays.stream(io.callauth.webhooks.EventType.values())
+                                .map(io.callauth.webhooks.EventType::wire)), true),
+                new Definition(WEBHOOK_FORMAT, "How an endpoint gets its events.", ordered("single", "one event per "
+                        + "request", "batch", "JSON arrays of up to 500 events per request (a SIEM)"), false),
+                new Definition(WEBHOOK_DELIVERY_STATUS, "Where an event stands for one endpoint.", ordered(
+                        "delivered", "a try was answered 2xx", "pending", "a try is due (the first, or another after "
+                                + "a failed one)", "failed", "no try left, or the endpoint answered 410"), false));
     }
 
     private static Map<String, String> attemptTypes() {

@@ -62,6 +62,10 @@ public record Problem(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("invalid_request", "(400) a missing or malformed field, parameter or header; `detail` says which");
         m.put("invalid_phone", "(400) not a phone number");
+        m.put("event_not_allowed", "(400) a webhook endpoint of a key without the fraud role names a fraud event "
+                + "type");
+        m.put("invalid_webhook_url", "(400) a webhook URL callauth does not send to: not https, with user-info, "
+                + "or a host that does not resolve or resolves to a loopback, private, link-local or metadata address");
         m.put("unauthorized", "(401) no or an unknown API key");
         m.put("forbidden", "(403) the API key lacks the role the operation needs");
         m.put("destination_not_allowed", "(403) the number may not be called; `reason` and `rule` say why");

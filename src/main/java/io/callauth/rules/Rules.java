@@ -70,18 +70,20 @@ public class Rules {
     private final Clock clock;
     private final Vertx vertx;
     private final RulesConfig config;
+    private final jakarta.enterprise.inject.Instance<RuleChanges> listeners;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Snapshot snapshot;
     private volatile long timer = -1;
 
     public Rules(ReactiveRedisDataSource redis, PhoneNumbers phones, ObjectMapper json, Clock clock, Vertx vertx,
-                 RulesConfig config) {
+                 RulesConfig config, jakarta.enterprise.inject.Instance<RuleChanges> listeners) {
         this.redis = redis;
         this.phones = phones;
         this.json = json;
         this.clock = clock;
         this.vertx = vertx;
         this.config = config;
+        this.listeners = listeners;
     }
 
     // ---------------------------------------------------------------- the console's API
@@ -98,6 +100,7 @@ public class Rules {
         return CHANGE.call(redis, keys(), List.of("put", rule.id(), write(rule), write(entry)))
                 .invoke(() -> LOG.infof("rule %s created by %s: %s %s=%s (%s)", rule.id(), actor, rule.action(),
                         rule.field().wire(), rule.field().personal() ? "…" : rule.value(), rule.mode()))
+                .invoke(() -> tell(RuleChanges.Change.CREATED, rule, actor))
                 .chain(() -> refreshNow())
                 .replaceWith(rule.withHits(0));
     }
@@ -154,9 +157,26 @@ public class Rules {
             boolean removed = r != null && !r.toString().isEmpty();
             if (removed) {
                 LOG.infof("rule %s %s by %s", id, action.equals("expire") ? "expired" : "deleted", actor);
+                try {
+                    tell(RuleChanges.Change.DELETED, json.readValue(r.toString(), Rule.class), actor);
+                } catch (JsonProcessingException e) {
+                    LOG.warnf("deleted rule %s not told to its listeners: %s", id, e.getOriginalMessage());
+                }
             }
             return refreshNow().replaceWith(removed);
         });
+    }
+
+    /** tells every {@link RuleChanges} of a stored change; a listener that fails is logged, never fails the change */
+    private void tell(RuleChanges.Change change, Rule rule, String actor) {
+        Instant at = clock.instant();
+        for (RuleChanges l : listeners) {
+            try {
+                l.changed(change, rule, actor, at);
+            } catch (RuntimeException e) {
+                LOG.warnf("a listener of rule changes failed: %s", e.toString());
+            }
+        }
     }
 
     private static List<String> keys() {

@@ -10,9 +10,11 @@ import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Bearer API keys on the public API. The fraud team's paths ({@code /v1/attempts}, {@code /v1/rules},
@@ -43,10 +45,10 @@ public class ApiKeyFilter {
             return Optional.of(problem(ApiProblem.unauthorized("a valid API key is required: Authorization: Bearer <key>"),
                     true));
         }
-        Role required = requiredRole(segments);
-        if (required != null && !key.get().has(required)) {
+        Set<Role> allowed = allowedRoles(segments);
+        if (!allowed.isEmpty() && allowed.stream().noneMatch(key.get()::has)) {
             return Optional.of(problem(ApiProblem.forbidden("this API key lacks the '"
-                    + required.name().toLowerCase() + "' role"), false));
+                    + allowed.iterator().next().name().toLowerCase() + "' role"), false));
         }
         ctx.setProperty(KEY, key.get());
         return Optional.empty();
@@ -65,6 +67,8 @@ public class ApiKeyFilter {
     private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
     private static final String API = "v1";
     private static final String VERIFICATIONS = "verifications";
+    /** paths open to a key of either role, which then sees what is its own ({@code /v1/webhooks}) */
+    private static final List<String> EITHER_ROLE_ROOTS = List.of("webhooks");
 
     /** a routed path's segments, empty ones and matrix parameters ({@code ;a=b}) left out as the router leaves them */
     static List<String> segments(String path) {
@@ -110,6 +114,23 @@ public class ApiKeyFilter {
             };
             default -> null;
         };
+    }
+
+    /**
+     * The roles a path accepts, any one of them: {@link #requiredRole} alone, or both roles for the paths open to a key
+     * of either role ({@code /v1/webhooks} and under it); empty for a path that needs only a valid key.
+     */
+    static Set<Role> allowedRoles(List<String> segments) {
+        if (isApi(segments) && segments.size() >= 2 && EITHER_ROLE_ROOTS.contains(segments.get(1))) {
+            return EnumSet.allOf(Role.class);
+        }
+        Role required = requiredRole(segments);
+        return required == null ? Set.of() : EnumSet.of(required);
+    }
+
+    /** {@link #allowedRoles(List)} of a routed path */
+    static Set<Role> allowedRoles(String path) {
+        return allowedRoles(segments(path));
     }
 
     /** {@link #requiredRole(List)} of a routed path */

@@ -1,10 +1,12 @@
 package io.callauth.startup;
 
+import io.callauth.attempts.AttemptsConfig;
 import io.callauth.common.CodeSecret;
 import io.callauth.common.DevConfig;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.support.ProviderSettings;
 import io.callauth.security.ApiKeys;
+import io.callauth.verification.VerificationConfig;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -22,7 +24,8 @@ import java.util.Optional;
 
 /**
  * The first thing the application does: find every missing or wrong property (code secret, API keys, Redis,
- * PostgreSQL, the chain, the settings of each provider in it) from the configuration alone, before any client is
+ * PostgreSQL, the chain, the settings of each provider in it, numeric settings out of their {@link
+ * io.callauth.common.InRange range}) from the configuration alone, before any client is
  * built, and report them all at once. In prod the report is printed once, as a list with the environment variable
  * of each, with no stack trace, and the process exits with status 1. In dev and test it fails the start with the
  * same list. The sandbox provider does not exist in the prod build at all.
@@ -32,10 +35,13 @@ public class StartupCheck {
     private static final Logger LOG = Logger.getLogger(StartupCheck.class);
 
     void onStart(@Observes @Priority(1) StartupEvent event, @Any Instance<ProviderSettings> settings,
-                 ProvidersConfig providers, ApiKeys keys, CodeSecret secret, DevConfig dev) {
+                 ProvidersConfig providers, ApiKeys keys, CodeSecret secret, DevConfig dev,
+                 VerificationConfig verification, AttemptsConfig attempts) {
         List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
-        List<String> problems = problems(chain, byName(settings), keys, secret, LaunchMode.current());
+        List<String> problems = new ArrayList<>(problems(chain, byName(settings), keys, secret, LaunchMode.current()));
+        problems.addAll(ConfigRanges.problems(VerificationConfig.class, verification));
+        problems.addAll(ConfigRanges.problems(AttemptsConfig.class, attempts));
         if (!problems.isEmpty()) {
             String msg = report(problems);
             if (LaunchMode.current() == LaunchMode.NORMAL) {

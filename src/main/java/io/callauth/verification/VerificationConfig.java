@@ -1,8 +1,7 @@
 package io.callauth.verification;
 
+import io.callauth.common.InRange;
 import io.smallrye.config.ConfigMapping;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Max;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -12,7 +11,7 @@ public interface VerificationConfig {
 
     /** digits the user types: the last N digits of the calling number */
     @WithDefault("4")
-    @Min(4) @Max(8)
+    @InRange(min = 4, max = 8)
     int codeLength();
 
     /** how long a code can be checked */
@@ -25,12 +24,12 @@ public interface VerificationConfig {
 
     /** check tries per verification */
     @WithDefault("5")
-    @Min(1)
+    @InRange(min = 1)
     int maxChecks();
 
     /** calls per verification: first, fallbacks and resends */
     @WithDefault("3")
-    @Min(1)
+    @InRange(min = 1)
     int maxCalls();
 
     /** how long an Idempotency-Key is remembered */

@@ -166,6 +166,27 @@ class AttemptsApiTest {
     }
 
     @Test
+    void aRecordsDetailIsArchivedAndServedAsJsonThroughTheCopyAndTheInsertPath() throws Exception {
+        String app = "detail-" + run;
+        long ms = clock.millis();
+        String detail = "{\"dimension\":\"prefix\",\"starts\":42,\"conversion\":0.02,\"note\":\"tab\\there\"}";
+        AttemptRecord r = AttemptRecords.at(ms, AttemptType.STARTED).verification("vf_" + app).apiKey("fraud")
+                .client(null, null, app, null).detail(detail).build();
+        // the first batch goes through COPY; the second holds the first's id again, so COPY fails on the key and the
+        // batch is inserted row by row (ON CONFLICT DO NOTHING): both paths must carry the detail
+        assertThat(archive.store(List.of(new AttemptLog.Entry(ms + "-1", r))).inserted()).isEqualTo(1);
+        assertThat(archive.store(List.of(new AttemptLog.Entry(ms + "-1", r), new AttemptLog.Entry(ms + "-2", r)))
+                .inserted()).isEqualTo(1);
+        JsonPath page = list("appId=" + app);
+        assertThat(page.getList("items")).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(page.getInt("items[" + i + "].detail.starts")).isEqualTo(42);
+            assertThat(page.getString("items[" + i + "].detail.dimension")).isEqualTo("prefix");
+            assertThat(page.getString("items[" + i + "].detail.note")).isEqualTo("tab\there");
+        }
+    }
+
+    @Test
     void withinOneMillisecondNewestFirstFollowsTheStreamPositionAsANumberAndPagingKeepsIt() throws Exception {
         String app = "same-ms-" + run;
         long ms = clock.millis();

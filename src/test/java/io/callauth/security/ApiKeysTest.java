@@ -57,6 +57,14 @@ class ApiKeysTest {
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/vf_1;a=b/check")).isEqualTo(Role.VERIFY);
         // an encoded '/' stays inside its segment, as for the router: this is GET /v1/verifications/{id}
         assertThat(ApiKeyFilter.requiredRole("/v1/verifications/x%2Fcalls")).isEqualTo(Role.VERIFY);
+        // webhooks: a key of either role (ownership is the resource's)
+        for (String webhooks : List.of("/v1/webhooks", "/v1/webhooks/wh_1", "/v1/webhooks/wh_1/deliveries",
+                "/v1/webhooks/wh_1/rotate-secret")) {
+            assertThat(ApiKeyFilter.allowedRoles(webhooks)).as(webhooks).containsExactlyInAnyOrder(Role.VERIFY,
+                    Role.FRAUD);
+        }
+        assertThat(ApiKeyFilter.allowedRoles("/v1/rules")).containsExactly(Role.FRAUD);
+        assertThat(ApiKeyFilter.allowedRoles("/v1/webhooksx")).isEmpty();
         // paths the API does not have need a key of either role (then 404), never a role
         for (String unknown : List.of("/v1", "/v1/", "/v1/recording", "/v1/attemptsx", "/v1/rulesx/1",
                 "/v1/verifications/vf_1/callsx", "/v1/verifications/vf_1/calls/x", "/v1/verifications/a/b/c/d")) {

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Benchmark of webhook delivery: the packaged app (prod profile) as an api replica and a worker replica, a local
+# redis-server, PostgreSQL 15 and the CallPass wire emulator, a webhook receiver (bench/WebhookReceiver.java), all on
+# loopback, load from wrk. Three figures, each phase bounded:
+#   1. start throughput with no endpoint, then with 3 endpoints subscribed to every event (what fan-out costs a start);
+#   2. the time from an attempt record (the event's "timestamp") to its arrival at the receiver, at EVENT_RATE events/s
+#      (goal: p99 <= 1 s at 500/s);
+#   3. the delivery rate of one worker: a backlog made while the worker is down (BACKLOG_SECONDS of starts), then the
+#      worker started again, events/s from its first delivery to its last (goal: >= 2,000/s).
+#   bench/webhooks.sh                        # defaults: 2 threads, 32 connections, 20 s phases, 500 events/s
+#   FORMAT=batch bench/webhooks.sh           # the latency and delivery endpoints as batch endpoints (up to 500 per request)
+#   DURATION=10 BACKLOG_SECONDS=10 bench/webhooks.sh
+# Needs the webhooks API (POST /v1/webhooks, DELETE /v1/webhooks/{id}) in the build: it stops at once, saying so,
+# when the app answers anything but 201 to a registration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-5}
+EVENT_RATE=${EVENT_RATE:-500}
+BACKLOG_SECONDS=${BACKLOG_SECONDS:-20}
+FORMAT=${FORMAT:-single}
+case "$FORMAT" in single|batch) ;; *) echo "FORMAT must be single or batch" >&2; exit 2 ;; esac
+OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-webhooks-$FORMAT}
+mkdir -p "$OUT"
+export BENCH_OUT="$OUT" BENCH_KEY=bench-key BENCH_CONNECTIONS=$CONNECTIONS
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+[ -x /usr/lib/postgresql/15/bin/initdb ] || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+if [ -z "${JAVA_HOME:-}" ]; then
+  for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do [ -x "$j/bin/java" ] && export JAVA_HOME=$j && break; done
+fi
+JAVA="$JAVA_HOME/bin/java"
+
+[ -f target/quarkus-app/quarkus-run.jar ] && [ -d target/test-classes ] || ./mvnw -B -q -ntp package -DskipTests
+./mvnw -B -q -ntp dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+REDIS_PORT=$(free_port); EMU_PORT=$(free_port); APP_PORT=$(free_port); PG_PORT=$(free_port); MGMT_PORT=$(free_port)
+WORKER_MGMT_PORT=$(free_port); RECV_PORT=$(free_port)
+
+REDIS_BIN=$(command -v redis-server || true)
+if [ -z "$REDIS_BIN" ]; then
+  REDIS_BIN="$OUT/redis-server"
+  unzip -p "$(tr ':' '\n' < "$OUT/cp.txt" | grep embedded-redis)" redis-server-6.2.6-v5-linux-amd64 > "$REDIS_BIN"
+  chmod +x "$REDIS_BIN"
+fi
+pids=()
+worker_pid=
+PG=/usr/lib/postgresql/15/bin
+PGDATA_DIR=$(mktemp -d /tmp/bench-pg-XXXX)
+chown postgres "$PGDATA_DIR"
+pg_started=0
+cleanup() {
+  for p in "${pids[@]}" $worker_pid; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $worker_pid; do for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done; done
+  [ "$pg_started" = 1 ] && runuser -u postgres -- "$PG/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PGDATA_DIR"
+}
+trap cleanup EXIT
+
+runuser -u postgres -- "$PG/initdb" -D "$PGDATA_DIR" -U callauth --auth=trust >/dev/null
+runuser -u postgres -- "$PG/pg_ctl" -D "$PGDATA_DIR" -w -l "$PGDATA_DIR/log" \
+  -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 ${PG_SETTINGS:-}" start >/dev/null
+pg_started=1
+
+"$REDIS_BIN" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no > "$OUT/redis.log" 2>&1 & pids+=($!)
+"$JAVA" -cp "target/test-classes:$(cat "$OUT/cp.txt")" io.callauth.provider.callpass.CallPassEmulator \
+  --port "$EMU_PORT" --token benchtoken > "$OUT/emulator.log" 2>&1 & pids+=($!)
+"$JAVA" bench/WebhookReceiver.java --port "$RECV_PORT" > "$OUT/receiver.log" 2>&1 & pids+=($!)
+
+export QUARKUS_REDIS_HOSTS=redis://127.0.0.1:$REDIS_PORT
+export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/postgres
+export QUARKUS_DATASOURCE_USERNAME=callauth QUARKUS_DATASOURCE_PASSWORD=unused
+export CALLAUTH_API_KEYS="bench:verify:$(printf bench-key | sha256sum | cut -d' ' -f1)"
+export CALLAUTH_CODE_SECRET=bench-secret-0123456789-0123456789-0123
+export CALLAUTH_PROVIDERS_CHAIN=callpass CALLAUTH_PROVIDERS_CALLPASS_URL=http://127.0.0.1:$EMU_PORT
+export CALLAUTH_PROVIDERS_CALLPASS_TOKEN=benchtoken QUARKUS_LOG_LEVEL=WARN
+export CALLAUTH_RATE_LIMITS_DESTINATION=off CALLAUTH_RATE_LIMITS_IP=off CALLAUTH_RATE_LIMITS_PREFIX=off \
+  CALLAUTH_RATE_LIMITS_API_KEY=off CALLAUTH_RATE_LIMITS_CHECK_IP=off
+# the receiver is on loopback and speaks http
+export CALLAUTH_WEBHOOKS_ALLOW_HTTP=true CALLAUTH_WEBHOOKS_ALLOWED_HOSTS=127.0.0.1
+
+start_worker() {
+  CALLAUTH_ROLES=worker QUARKUS_MANAGEMENT_PORT=$WORKER_MGMT_PORT "$JAVA" -jar target/quarkus-app/quarkus-run.jar \
+    >> "$OUT/worker.log" 2>&1 &
+  worker_pid=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$WORKER_MGMT_PORT/q/health/ready" >/dev/null && return; sleep 0.5; done
+  echo "the worker did not get ready: see $OUT/worker.log" >&2; exit 1
+}
+stop_worker() {
+  kill "$worker_pid"; for _ in $(seq 1 100); do kill -0 "$worker_pid" 2>/dev/null || break; sleep 0.2; done
+  worker_pid=
+}
+CALLAUTH_ROLES=api QUARKUS_HTTP_PORT=$APP_PORT QUARKUS_MANAGEMENT_PORT=$MGMT_PORT "$JAVA" -jar \
+  target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
+start_worker
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
+
+URL=http://127.0.0.1:$APP_PORT
+RECV=http://127.0.0.1:$RECV_PORT
+AUTH="Authorization: Bearer $BENCH_KEY"
+say() { echo "$*" | tee -a "$OUT/summary.txt"; }
+
+# register PATH FORMAT: an endpoint on the receiver for every event type; prints its id, tells the receiver its secret
+register() {
+  local out status
+  out=$(curl -s -w '\n%{http_code}' -X POST "$URL/v1/webhooks" -H "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"url\":\"$RECV$1\",\"events\":[\"*\"],\"format\":\"$2\",\"description\":\"bench $1\"}")
+  status=${out##*$'\n'}; out=${out%$'\n'*}
+  if [ "$status" != 201 ]; then
+    echo "POST /v1/webhooks answered $status: $out (does this build have the webhooks API?)" >&2; exit 1
+  fi
+  curl -s -X PUT "$RECV/secret?path=$1" --data "$(jq -r .secret <<<"$out")" >/dev/null
+  jq -r .id <<<"$out"
+}
+unregister() { curl -s -o /dev/null -X DELETE "$URL/v1/webhooks/$1" -H "$AUTH"; }
+stats() { curl -s "$RECV/stats?path=$1"; }
+events() { stats "$1" | jq -r .events; }
+# drain PATH: waits until nothing more arrives at PATH for 3 s (180 s at most); says how long it took
+drain() {
+  local t0=$SECONDS last=-1 now quiet=0
+  while [ $((SECONDS - t0)) -lt 180 ] && [ "$quiet" -lt 3 ]; do
+    now=$(events "$1"); if [ "$now" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; last=$now; fi; sleep 1
+  done
+  say "  $1 drained in $((SECONDS - t0)) s: $(stats "$1")"
+}
+# phase NAME BASE [START_RATE]: wrk runs webhook-starts.lua for DURATION s; prints wrk's output, keeps it in LAST
+phase() {
+  say "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  LAST=$(BENCH_BASE=$2 START_RATE=${3:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+    -s bench/webhook-starts.lua "$URL")
+  echo "$LAST" | tee -a "$OUT/summary.txt"
+}
+rps() { awk '/Requests\/sec/{print int($2)}' <<<"$1"; }
+starts() { awk '/requests in/{print $1}' <<<"$1"; }
+
+# the webhooks API must be there before any load is sent
+probe=$(register /probe single); unregister "$probe"
+
+say "bench/webhooks.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s phases, $EVENT_RATE events/s for the latency, format $FORMAT"
+echo "warm-up (${WARMUP} s)"; BENCH_BASE=0 wrk -t1 -c4 -d"${WARMUP}s" -s bench/webhook-starts.lua "$URL" > /dev/null
+
+# 1. start throughput: no endpoint, then three
+phase "start, no webhook endpoint" 1000000
+none=$(rps "$LAST")
+ids=(); for p in /fanout-1 /fanout-2 /fanout-3; do id=$(register "$p" single); ids+=("$id"); done
+phase "start, 3 webhook endpoints subscribed to every event" 2000000
+three=$(rps "$LAST"); three_starts=$(starts "$LAST")
+for p in /fanout-1 /fanout-2 /fanout-3; do drain "$p"; done
+per_start=$(python3 -c "print(max(1.0, $(events /fanout-1) / max(1, $three_starts)))")
+for id in "${ids[@]}"; do unregister "$id"; done
+say "start throughput: $none/s with no endpoint, $three/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start"
+
+# 2. from the attempt record to the receiver at EVENT_RATE events/s
+id=$(register /latency "$FORMAT")
+rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
+phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
+drain /latency
+unregister "$id"
+say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, eventsPerSecond, badSignatures, latencyMs}')"
+
+# 3. delivery rate of one worker: a backlog made while it is down, then drained
+id=$(register /rate "$FORMAT")
+stop_worker
+say "== backlog: ${BACKLOG_SECONDS} s of starts with the worker down"
+BENCH_BASE=4000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BACKLOG_SECONDS}s" -s bench/webhook-starts.lua "$URL" \
+  | tee -a "$OUT/summary.txt"
+start_worker
+drain /rate
+unregister "$id"
+say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, eventsPerSecond, badSignatures}')"
+echo "results in $OUT"

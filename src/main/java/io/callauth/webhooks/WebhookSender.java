@@ -1,0 +1,202 @@
+package io.callauth.webhooks;
+
+import io.callauth.background.ReplicaRoles;
+import io.callauth.common.Ids;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends the due tries, on worker replicas: a loop (one thread, rounds {@code callauth.webhooks.delivery.tick} apart)
+ * claims each enabled endpoint's due tries ({@link DeliveryQueue#claim}: atomically, with a lease, so that two
+ * replicas never send the same try and a dead replica's tries come back after the lease) and sends each request on a
+ * virtual thread of its own: the target checked again ({@link Targets#resolveForSend}: the address it resolved to is
+ * the one connected to), signed with the endpoint's secrets in force, posted ({@link WebhookHttp}), and its answer
+ * recorded ({@link TryOutcomes}). An endpoint has at most {@code max-concurrency-per-endpoint} requests in flight and
+ * the replica {@code max-concurrency}, and a round claims only what it can send at once: a hanging endpoint holds its
+ * own slots, never another endpoint's events.
+ */
+@ApplicationScoped
+public class WebhookSender {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSender.class);
+
+    private final WebhookStore store;
+    private final DeliveryQueue queue;
+    private final WebhookHttp http;
+    private final Targets targets;
+    private final SecretBox box;
+    private final TryOutcomes outcomes;
+    private final WebhooksConfig config;
+    private final DeliveryConfig delivery;
+    private final Clock clock;
+    private final ReplicaRoles roles;
+    private final String token = Ids.random("snd_", 8);
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("webhook-send-", 0).factory());
+    private ScheduledExecutorService loop;
+
+    public WebhookSender(WebhookStore store, DeliveryQueue queue, WebhookHttp http, Targets targets, SecretBox box,
+                         TryOutcomes outcomes, WebhooksConfig config, DeliveryConfig delivery, Clock clock,
+                         ReplicaRoles roles) {
+        this.store = store;
+        this.queue = queue;
+        this.http = http;
+        this.targets = targets;
+        this.box = box;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.delivery = delivery;
+        this.clock = clock;
+        this.roles = roles;
+    }
+
+    private final Object roundLock = new Object();
+    private volatile boolean paused;
+
+    void start(@Observes StartupEvent event) {
+        if (!roles.runsJobs() || !delivery.enabled()) {
+            return;
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "webhook-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = Math.max(10, delivery.tick().toMillis());
+        loop.scheduleWithFixedDelay(this::safeRound, 2000, tick, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.shutdownNow();
+        }
+        requests.shutdownNow();
+    }
+
+    private void safeRound() {
+        synchronized (roundLock) {
+            if (paused) {
+                return;
+            }
+            try {
+                round();
+            } catch (RuntimeException e) {
+                LOG.debugf("webhook sender round failed (tried again next round): %s", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Stops this replica's loop from starting rounds (after the one under way, if any) until {@link #resume()}; the
+     * requests already started still end. For tests that drive {@link #round()} by hand, with {@link #idle()}.
+     */
+    public void pause() {
+        synchronized (roundLock) {
+            paused = true;
+        }
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    /** whether no request of this replica is in flight */
+    public boolean idle() {
+        return total.get() == 0;
+    }
+
+    /**
+     * One round: claims what is due for each enabled endpoint within its free slots and starts sending it. Answers the
+     * requests started (each completes once its answer is recorded): tests drive rounds by hand.
+     */
+    public List<CompletableFuture<Void>> round() {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (Endpoint ep : store.all()) {
+            if (!ep.enabled()) {
+                continue;
+            }
+            AtomicInteger mine = inFlight.computeIfAbsent(ep.id(), k -> new AtomicInteger());
+            int free = Math.min(config.maxConcurrencyPerEndpoint() - mine.get(), config.maxConcurrency() - total.get());
+            if (free <= 0) {
+                continue;
+            }
+            long leaseEnd = clock.millis() + delivery.lease().toMillis();
+            if (ep.format() == Format.BATCH) {
+                for (int i = 0; i < free; i++) {
+                    List<DeliveryQueue.Claimed> claimed = queue.claim(ep.id(), config.batchMax(), leaseEnd, token);
+                    if (claimed.isEmpty()) {
+                        break;
+                    }
+                    started.add(send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
+                            .toList(), claimed.stream().map(DeliveryQueue.Claimed::body).toList()), mine));
+                    if (claimed.size() < config.batchMax()) {
+                        break;
+                    }
+                }
+            } else {
+                for (DeliveryQueue.Claimed c : queue.claim(ep.id(), free, leaseEnd, token)) {
+                    started.add(send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
+                }
+            }
+        }
+        return started;
+    }
+
+    private CompletableFuture<Void> send(Endpoint ep, List<DeliveryQueue.Claimed> claimed, Outgoing out,
+                                         AtomicInteger mine) {
+        mine.incrementAndGet();
+        total.incrementAndGet();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                WebhookHttp.Answer answer = post(ep, out);
+                outcomes.record(ep, token, claimed, answer);
+            } catch (RuntimeException e) {
+                // not recorded: the lease runs out and the tries are due again
+                LOG.warnf("webhook try to %s not recorded: %s", ep.id(), e.toString());
+            } finally {
+                mine.decrementAndGet();
+                total.decrementAndGet();
+            }
+        }, requests);
+    }
+
+    private WebhookHttp.Answer post(Endpoint ep, Outgoing out) {
+        URI url = URI.create(ep.url());
+        InetAddress address;
+        try {
+            address = targets.resolveForSend(url);
+        } catch (TargetRefused e) {
+            return WebhookHttp.Answer.failed("target refused: " + e.getMessage());
+        }
+        List<String> secrets = ep.signingSecrets(clock.instant()).stream().map(box::open).toList();
+        Map<String, String> headers = out.headers(clock.millis() / 1000, secrets);
+        try {
+            return http.post(url, address, out.body(), headers).toCompletionStage().toCompletableFuture()
+                    .get(config.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return WebhookHttp.Answer.failed("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return WebhookHttp.Answer.failed("timeout");
+        }
+    }
+}
