@@ -367,7 +367,8 @@ class ConsoleAnalystBrowserTest {
             p.setDefaultTimeout(15_000);
             for (String path : List.of("/console?window=1h", "/console?window=15m", "/console?window=24h",
                     "/console/attempts", "/console/attempts?appId=" + Links.enc(longApp),
-                    "/console/attempts?appId=" + app, "/console/rules", "/console/verifications/" + verificationId)) {
+                    "/console/attempts?appId=" + app, "/console/rules", "/console/verifications/" + verificationId,
+                    "/console/webhooks")) {
                 p.navigate(path);
                 p.waitForLoadState();
                 if (path.startsWith("/console/attempts")) {
