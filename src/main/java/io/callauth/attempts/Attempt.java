@@ -70,7 +70,7 @@ public record Attempt(
     }
 
     /** a record's {@code detail} as JSON, or null when it has none (or it is not JSON: never an error for a read) */
-    static JsonNode json(String detail) {
+    public static JsonNode json(String detail) {
         if (detail == null || detail.isBlank()) {
             return null;
         }

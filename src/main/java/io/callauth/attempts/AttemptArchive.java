@@ -43,7 +43,12 @@ public class AttemptArchive {
     }
 
     /** counters of one group (or the total) of a summary */
-    public record Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals) {
+    public record Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals,
+                         double spend) {
+        /** counters without spend (no cost configured) */
+        public Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals) {
+            this(started, approved, callsPlaced, callsDelivered, refusals, 0);
+        }
     }
 
     /** See {@link ArchiveSchema#ensureSchema}. */

@@ -116,6 +116,7 @@ public class AttemptQueries {
         long approved;
         long callsPlaced;
         long callsDelivered;
+        double spend;
     }
 
     /**
@@ -127,7 +128,7 @@ public class AttemptQueries {
         Grouping g = Grouping.of(groupBy);
         String dim = g.dim();
         String sql = "SELECT " + g.key() + " AS k, rule, sum(started), sum(approved), sum(calls_placed), sum(calls_delivered),"
-                + " sum(refused) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
+                + " sum(refused), sum(spend) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, Flows> flows = new TreeMap<>();
         Map<String, Map<String, Long>> refusals = new HashMap<>();
         readGroups(sql, dim, from, to, (k, rs) -> {
@@ -136,6 +137,7 @@ public class AttemptQueries {
             f.approved += rs.getLong(4);
             f.callsPlaced += rs.getLong(5);
             f.callsDelivered += rs.getLong(6);
+            f.spend += rs.getDouble(8);
             String rule = rs.getString(2);
             if (!rule.isEmpty() && rs.getLong(7) > 0) {
                 refusals.computeIfAbsent(k, x -> new TreeMap<>()).merge(rule, rs.getLong(7), Long::sum);
@@ -143,7 +145,7 @@ public class AttemptQueries {
         });
         Map<String, Counts> out = new TreeMap<>();
         flows.forEach((k, f) -> out.put(k, new Counts(f.started, f.approved, f.callsPlaced, f.callsDelivered,
-                refusals.getOrDefault(k, Map.of()))));
+                refusals.getOrDefault(k, Map.of()), f.spend)));
         return out;
     }
 

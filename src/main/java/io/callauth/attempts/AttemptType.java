@@ -33,7 +33,14 @@ public enum AttemptType {
     CANCELED,
     EXPIRED,
     /** no provider could deliver a call */
-    FAILED;
+    FAILED,
+    /**
+     * the automatic defence blocked a dimension's value: {@code rule} names the rule ({@code rule:<id>}), {@code detail}
+     * the dimension, the value, the level, the expiry and the evidence in figures
+     */
+    AUTO_BLOCK,
+    /** an automatic block ended (it expired, or the fraud team released it): {@code rule} and {@code detail} as above */
+    AUTO_BLOCK_RELEASED;
 
     /** as it is written in the log and the API */
     public String wire() {

@@ -167,6 +167,7 @@ public class AttemptsResource {
             medians.keySet().stream().filter(k -> k != null).forEach(keys::add);
             List<Summary.Group> out = new ArrayList<>();
             long[] total = new long[4];
+            double spend = 0;
             Map<String, Long> refusals = new java.util.TreeMap<>();
             for (String k : keys) {
                 AttemptArchive.Counts c = groups.getOrDefault(k, new AttemptArchive.Counts(0, 0, 0, 0, Map.of()));
@@ -175,10 +176,11 @@ public class AttemptsResource {
                 total[1] += c.approved();
                 total[2] += c.callsPlaced();
                 total[3] += c.callsDelivered();
+                spend += c.spend();
                 c.refusals().forEach((r, n) -> refusals.merge(r, n, Long::sum));
             }
             Summary.Group all = Summary.Group.of(null, new AttemptArchive.Counts(total[0], total[1], total[2], total[3],
-                    refusals), medians.get(null));
+                    refusals, spend), medians.get(null));
             return new Summary(f, t, groupBy, out, all);
         });
     }

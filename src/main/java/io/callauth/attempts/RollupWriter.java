@@ -32,6 +32,7 @@ final class RollupWriter {
         long callsPlaced;
         long callsDelivered;
         long refused;
+        double spend;
 
         void add(Flow flow) {
             switch (flow) {
@@ -118,9 +119,12 @@ final class RollupWriter {
             }
             long hour = at - Math.floorMod(at, 3_600_000L);
             String[] values = {"", nz(provider), nz(country), nz(prefix), nz(app)};
+            double cost = flow == Flow.CALL_PLACED ? callCost(r) : 0;
             for (int d = 0; d < DIMENSIONS.size(); d++) {
-                sums.computeIfAbsent(new RollupKey(hour, DIMENSIONS.get(d), values[d], rule), x -> new Counters())
-                        .add(flow);
+                Counters k = sums.computeIfAbsent(new RollupKey(hour, DIMENSIONS.get(d), values[d], rule),
+                        x -> new Counters());
+                k.add(flow);
+                k.spend += cost;
             }
             VerificationRows.Cohort k = flow == Flow.APPROVED && r.verificationId() != null
                     ? cohorts.get(r.verificationId()) : null;
@@ -136,6 +140,28 @@ final class RollupWriter {
         rollups(c, sums);
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * What a placed call cost: the placing provider's {@code cost} in the record's routing detail
+     * ({@code {"providers": [{"provider", "cost"}, ...]}}), 0 when the record names none
+     */
+    static double callCost(AttemptRecord r) {
+        if (r.detail() == null || r.provider() == null || !r.detail().contains("\"cost\"")) {
+            return 0;
+        }
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode p : JSON.readTree(r.detail()).path("providers")) {
+                if (r.provider().equals(p.path("provider").asText()) && p.path("cost").isNumber()) {
+                    return p.path("cost").asDouble();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     private static void rollups(Connection c, TreeMap<RollupKey, Counters> sums) throws SQLException {
         if (sums.isEmpty()) {
             return;
@@ -145,6 +171,7 @@ final class RollupWriter {
         String[] dim = new String[n], value = new String[n], rule = new String[n];
         Long[] started = new Long[n], approved = new Long[n], placed = new Long[n], delivered = new Long[n],
                 refused = new Long[n];
+        Double[] spend = new Double[n];
         int i = 0;
         for (var e : sums.entrySet()) {
             hour[i] = e.getKey().hour();
@@ -157,18 +184,20 @@ final class RollupWriter {
             placed[i] = k.callsPlaced;
             delivered[i] = k.callsDelivered;
             refused[i] = k.refused;
+            spend[i] = k.spend;
             i++;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO attempt_rollups AS r (hour, dim, value, rule, started, approved, calls_placed,
-                                                  calls_delivered, refused)
+                                                  calls_delivered, refused, spend)
                 SELECT timestamptz 'epoch' + u.h * interval '1 millisecond', u.dim, u.value, u.rule, u.s, u.a, u.p,
-                       u.d, u.f
+                       u.d, u.f, u.c
                 FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-                            ?::bigint[], ?::bigint[]) AS u(h, dim, value, rule, s, a, p, d, f)
+                            ?::bigint[], ?::bigint[], ?::float8[]) AS u(h, dim, value, rule, s, a, p, d, f, c)
                 ON CONFLICT (dim, hour, value, rule) DO UPDATE SET started = r.started + excluded.started,
                     approved = r.approved + excluded.approved, calls_placed = r.calls_placed + excluded.calls_placed,
-                    calls_delivered = r.calls_delivered + excluded.calls_delivered, refused = r.refused + excluded.refused""")) {
+                    calls_delivered = r.calls_delivered + excluded.calls_delivered, refused = r.refused + excluded.refused,
+                    spend = r.spend + excluded.spend""")) {
             ps.setArray(1, c.createArrayOf("bigint", hour));
             ps.setArray(2, c.createArrayOf("text", dim));
             ps.setArray(3, c.createArrayOf("text", value));
@@ -178,6 +207,7 @@ final class RollupWriter {
             ps.setArray(7, c.createArrayOf("bigint", placed));
             ps.setArray(8, c.createArrayOf("bigint", delivered));
             ps.setArray(9, c.createArrayOf("bigint", refused));
+            ps.setArray(10, c.createArrayOf("float8", spend));
             ps.executeUpdate();
         }
     }

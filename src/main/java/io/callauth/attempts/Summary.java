@@ -47,13 +47,17 @@ public record Summary(
             Map<String, Long> refusals,
             @Schema(required = true, nullable = true, description = "Median seconds from start to approval; null "
                     + "when nothing was approved", examples = "14.5")
-            Double medianSecondsToApprove) {
+            Double medianSecondsToApprove,
+            @Schema(required = true, description = "What the calls placed cost: each call at its provider's "
+                    + "configured cost (`callauth.providers.<name>.cost` and its per-country and per-prefix "
+                    + "overrides) when it was placed; 0 when no cost is configured", examples = "1234.5")
+            double spend) {
 
         static Group of(String key, AttemptArchive.Counts c, Double median) {
             Double rate = c.started() == 0 ? null
                     : Math.min(1.0, Math.round(c.approved() * 10_000.0 / c.started()) / 10_000.0);
             return new Group(key, c.started(), c.approved(), rate, c.callsPlaced(), c.callsDelivered(), c.refusals(),
-                    median);
+                    median, Math.round(c.spend() * 10_000) / 10_000.0);
         }
     }
 }

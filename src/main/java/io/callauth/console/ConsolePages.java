@@ -31,7 +31,9 @@ public class ConsolePages {
             new NavLink("overview", "/console", "Overview"),
             new NavLink("attempts", "/console/attempts", "Attempts"),
             new NavLink("rules", "/console/rules", "Rules"),
-            new NavLink("webhooks", "/console/webhooks", "Webhooks"));
+            new NavLink("defence", "/console/defence", "Defence"),
+            new NavLink("webhooks", "/console/webhooks", "Webhooks"),
+            new NavLink("routing", "/console/routing", "Routing"));
 
     private final ProvidersConfig providers;
     private final ConsoleConfig config;

@@ -153,6 +153,9 @@ public class NamedEnums implements OASFilter {
                 case CHECK -> "a code was checked (`outcome`: `valid`, `invalid`)";
                 case APPROVED, MAX_ATTEMPTS_REACHED, CANCELED, EXPIRED -> "the verification ended so";
                 case FAILED -> "the verification ended so: no provider could deliver a call (`reason`)";
+                case AUTO_BLOCK -> "the automatic defence blocked a range, carrier, country, app, network or device "
+                        + "(`rule`: `rule:<id>`; `detail`: dimension, value, level, until, evidence)";
+                case AUTO_BLOCK_RELEASED -> "an automatic block ended: it expired or was released (`rule`, `detail`)";
             });
         }
         return m;

@@ -36,6 +36,12 @@ public final class Carriers {
         }
     }
 
+    /** the carrier of a number already parsed and known valid, or empty when the data names none */
+    public static Optional<String> ofParsed(Phonenumber.PhoneNumber parsed) {
+        String name = MAPPER.getNameForValidNumber(parsed, Locale.ENGLISH);
+        return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
+    }
+
     /** the ISO region of an E.164 number, or empty */
     public static Optional<String> regionOf(String e164) {
         if (e164 == null || e164.isBlank()) {

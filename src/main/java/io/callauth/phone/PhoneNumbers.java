@@ -53,7 +53,8 @@ public class PhoneNumbers {
             throw ApiProblem.invalidPhone("not a valid phone number");
         }
         String e164 = UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164);
-        return new Phone(e164, region, parsed.getCountryCode(), type);
+        // the carrier from the parsed number: a binary search over the country's prefixes, no second parse
+        return new Phone(e164, region, parsed.getCountryCode(), type, Carriers.ofParsed(parsed).orElse(null));
     }
 
     private Phonenumber.PhoneNumber parse(String s) {
@@ -81,8 +82,18 @@ public class PhoneNumbers {
         return d.length() <= 8 ? d : d.substring(0, 8);
     }
 
-    /** A normalised number: E.164, its ISO region, country calling code and libphonenumber type. */
-    public record Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type) {
+    /**
+     * A normalised number: E.164, its ISO region, country calling code, libphonenumber type and carrier (the network
+     * its range was assigned to, from libphonenumber's carrier data; null when the data names none).
+     */
+    public record Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type,
+                        String carrier) {
+
+        /** a number whose carrier is looked up from its E.164 form */
+        public Phone(String e164, String region, int countryCode, PhoneNumberUtil.PhoneNumberType type) {
+            this(e164, region, countryCode, type, Carriers.of(e164).orElse(null));
+        }
+
         /** first 8 digits of E.164 (without the plus): the range a toll-fraud pump works on */
         public String prefix() {
             return prefixOf(e164);

@@ -9,9 +9,11 @@ import java.util.Map;
 /**
  * One of the fraud team's runtime rules: a {@code block} refuses a start that matches, an {@code allow} safe-lists
  * it against the geo permissions and the prefix limit. {@code match} has exactly one field: {@code phone} (E.164),
- * {@code prefix} (E.164 digits), {@code country} (ISO region), {@code ip} (an address or CIDR), {@code appId} or
- * {@code deviceId}. A {@code monitor} rule only logs and counts. {@code hits}: how many starts it matched (all
- * replicas), filled in when listed.
+ * {@code prefix} (E.164 digits), {@code country} (ISO region), {@code carrier}, {@code ip} (an address or CIDR),
+ * {@code appId} or {@code deviceId}. A {@code monitor} rule only logs and counts. {@code hits}: how many starts it
+ * matched (all replicas), filled in when listed. {@code source}: {@code api} (the fraud team, through the API or the
+ * console; also a rule stored before sources existed) or {@code auto} (the defence, io.callauth.defence: always with
+ * an expiry, and an enforced allow rule wins over it).
  */
 @Schema(name = "Rule", description = "A runtime block or allow rule, in force on every replica")
 public record Rule(
@@ -34,7 +36,29 @@ public record Rule(
         String createdBy,
         @Schema(nullable = true, description = "How many starts it matched, all replicas together (in a list and "
                 + "when created); null in the audit trail", examples = "41")
-        Long hits) {
+        Long hits,
+        @Schema(description = "Who made it: `api` (the fraud team) or `auto` (the automatic defence against pumping; "
+                + "always expires, and an allow rule wins over it); an open set", examples = "api")
+        String source) {
+
+    public static final String API = "api";
+    public static final String AUTO = "auto";
+
+    /** a rule made by the fraud team ({@code source: api}) */
+    public Rule(String id, String action, Map<String, String> match, String mode, String reason, Instant expiresAt,
+                Instant createdAt, String createdBy, Long hits) {
+        this(id, action, match, mode, reason, expiresAt, createdAt, createdBy, hits, API);
+    }
+
+    /** {@code api} for a rule stored before sources existed */
+    public Rule {
+        source = source == null ? API : source;
+    }
+
+    /** whether the automatic defence made it */
+    public boolean auto() {
+        return AUTO.equals(source);
+    }
 
     public static final String BLOCK = "block";
     public static final String ALLOW = "allow";
@@ -64,10 +88,10 @@ public record Rule(
     }
 
     public Rule withHits(long n) {
-        return new Rule(id, action, match, mode, reason, expiresAt, createdAt, createdBy, n);
+        return new Rule(id, action, match, mode, reason, expiresAt, createdAt, createdBy, n, source);
     }
 
     public Rule withoutHits() {
-        return new Rule(id, action, match, mode, reason, expiresAt, createdAt, createdBy, null);
+        return new Rule(id, action, match, mode, reason, expiresAt, createdAt, createdBy, null, source);
     }
 }

@@ -65,6 +65,21 @@ public enum RuleField {
             return a -> a.phone() != null && v.equals(a.phone().region());
         }
     },
+    /**
+     * the network a number's range was assigned to, by libphonenumber's carrier data ("MegaFon", "Beeline"), matched
+     * without regard to case; the start path knows it from the normalised phone (no lookup, no round trip)
+     */
+    CARRIER("carrier") {
+        @Override
+        String normalise(String raw, PhoneNumbers phones) {
+            return super.normalise(raw.strip(), phones);
+        }
+
+        @Override
+        Predicate<AbuseGuard.Attempt> matcher(String v) {
+            return a -> a.phone() != null && v.equalsIgnoreCase(a.phone().carrier());
+        }
+    },
     /** the client's address: one address or a CIDR range, IPv4 or IPv6 */
     IP("ip") {
         @Override

@@ -15,6 +15,9 @@ public record RuleMatch(
         String prefix,
         @Schema(description = "An ISO region (two letters)", examples = "UA")
         String country,
+        @Schema(maxLength = 128, description = "A carrier, as libphonenumber's carrier data names the network a "
+                + "number's range was assigned to (case is ignored)", examples = "MegaFon")
+        String carrier,
         @Schema(description = "An IPv4 or IPv6 address, or a CIDR range", examples = "203.0.113.0/24")
         String ip,
         @Schema(maxLength = 128, description = "A client app id (`context.appId`)", examples = "quizmaster")

@@ -90,9 +90,26 @@ public class Rules {
 
     /** validates and stores a rule; 400 {@code invalid_request} (an ApiProblem) for a bad one */
     public Uni<Rule> create(RuleRequest req, String actor) {
+        return create(req, actor, Rule.API);
+    }
+
+    /**
+     * Stores a rule of the automatic defence ({@code source: auto}): validated like any rule, and it must expire.
+     * The defence makes sure there is one per dimension and value (see io.callauth.defence).
+     */
+    public Uni<Rule> createAuto(RuleRequest req, String actor) {
+        if (req != null && req.expiresAt() == null) {
+            return Uni.createFrom().failure(ApiProblem.invalidRequest("an automatic rule must expire"));
+        }
+        return create(req, actor, Rule.AUTO);
+    }
+
+    private Uni<Rule> create(RuleRequest req, String actor, String source) {
         Rule rule;
         try {
-            rule = validate(req, actor);
+            Rule v = validate(req, actor);
+            rule = new Rule(v.id(), v.action(), v.match(), v.mode(), v.reason(), v.expiresAt(), v.createdAt(),
+                    v.createdBy(), null, source);
         } catch (ApiProblem p) {
             return Uni.createFrom().failure(p);
         }
@@ -114,6 +131,11 @@ public class Rules {
                     .map(rule -> rule.withHits(parseLong(hits.get(rule.id()))))
                     .toList();
         });
+    }
+
+    /** one rule in force (not expired), with its hit count */
+    public Uni<Optional<Rule>> get(String id) {
+        return list().map(all -> all.stream().filter(r -> r.id().equals(id)).findFirst());
     }
 
     /** true when the rule existed and was removed */

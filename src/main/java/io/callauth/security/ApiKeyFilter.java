@@ -63,8 +63,8 @@ public class ApiKeyFilter {
         return ((ResteasyReactiveRequestContext) request).getPathWithoutPrefix();
     }
 
-    /** the fraud team's paths under /v1: the archive, the rules, call records and recordings */
-    private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls");
+    /** the fraud team's paths under /v1: the archive, the rules, call records and recordings, routing, the defence */
+    private static final List<String> FRAUD_ROOTS = List.of("attempts", "rules", "calls", "routing", "defence");
     private static final String API = "v1";
     private static final String VERIFICATIONS = "verifications";
     /** paths open to a key of either role, which then sees what is its own ({@code /v1/webhooks}) */

@@ -9,6 +9,7 @@ import io.callauth.provider.Channel;
 import io.callauth.provider.PlacedCall;
 import io.callauth.provider.ProviderException;
 import io.callauth.provider.chain.CallTracker;
+import io.callauth.provider.chain.RouteOrder;
 import io.callauth.provider.chain.TrackingConfig;
 import io.callauth.provider.support.ProviderMetrics;
 import io.callauth.attempts.AttemptLog;
@@ -87,21 +88,24 @@ public class CallDispatcher {
         return preferred != null ? preferred : provider.serves(Channel.FLASHCALL) ? Channel.FLASHCALL : Channel.VOICE;
     }
 
-    /** Tries the candidates in order until one places the call. */
-    Uni<Outcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred) {
-        return tryCandidate(v, candidates, 0, preferred, null);
+    /**
+     * Tries the route's providers in order until one places the call; the route's detail (why this order: the routing
+     * decision) goes into each {@code call_placed} record.
+     */
+    Uni<Outcome> placeFirstOf(Verification v, RouteOrder.Route route, Channel preferred) {
+        return tryCandidate(v, route.providers(), 0, preferred, null, route.detail());
     }
 
     /**
      * The same, when the first candidate's call is reserved already ({@code reserved}: the verification was created
      * with it, in the same script).
      */
-    Uni<Outcome> placeFirstOf(Verification v, List<CallProvider> candidates, Channel preferred, CallRef reserved) {
-        return tryCandidate(v, candidates, 0, preferred, reserved);
+    Uni<Outcome> placeFirstOf(Verification v, RouteOrder.Route route, Channel preferred, CallRef reserved) {
+        return tryCandidate(v, route.providers(), 0, preferred, reserved, route.detail());
     }
 
     private Uni<Outcome> tryCandidate(Verification v, List<CallProvider> candidates, int i, Channel preferred,
-                                      CallRef reservedRef) {
+                                      CallRef reservedRef, String routeDetail) {
         if (i >= candidates.size()) {
             return Uni.createFrom().item(Outcome.EXHAUSTED);
         }
@@ -122,14 +126,14 @@ public class CallDispatcher {
                     .failWith(() -> new ProviderException(provider.name(), ProviderException.Reason.TIMEOUT, "no answer"))
                     .map(placed -> validatePlaced(provider, placed, v.codeLength()))
                     .onItemOrFailure().transformToUni((placed, failure) -> failure == null
-                            ? onPlaced(v, provider, channel, callRef, placed)
+                            ? onPlaced(v, provider, channel, callRef, placed, routeDetail)
                             : onPlaceFailed(v, provider, channel, callRef, failure).chain(() -> {
                                 if (i + 1 < candidates.size()) {
                                     String next = candidates.get(i + 1).name();
                                     providerMetrics.fallback(provider.name(), next, reasonOf(failure));
                                     return attempts.append(v.record(AttemptType.FALLBACK, clock.millis()).provider(next)
                                             .reason(reasonOf(failure)).build()).chain(() ->
-                                            tryCandidate(v, candidates, i + 1, preferred, null));
+                                            tryCandidate(v, candidates, i + 1, preferred, null, routeDetail));
                                 }
                                 return Uni.createFrom().item(Outcome.EXHAUSTED);
                             }));
@@ -146,7 +150,7 @@ public class CallDispatcher {
     }
 
     private Uni<Outcome> onPlaced(Verification v, CallProvider provider, Channel channel, CallRef callRef,
-                                  PlacedCall placed) {
+                                  PlacedCall placed, String routeDetail) {
         long now = clock.millis();
         String digits = placed.digits();
         String code = digits.substring(digits.length() - v.codeLength());
@@ -166,7 +170,7 @@ public class CallDispatcher {
         Uni<VerificationStore.UpdateResult> update = store.updateCall(v.id(), callRef.value(), false, 0,
                 Events.of(now, "call_placed", "provider", provider.name(), "channel", channel.wire()), fields, now);
         Uni<Void> logged = attempts.append(v.record(AttemptType.CALL_PLACED, now).provider(provider.name())
-                .channel(channel.wire()).call(callRef.value(), keptCallId, callerId).build());
+                .channel(channel.wire()).call(callRef.value(), keptCallId, callerId).detail(routeDetail).build());
         Uni<Void> kept = ledger.placed(v.id(), callRef.value(), provider.name(), channel.wire(), v.phone(), callerId,
                 keptCallId, now, CallStatus.CALLING.wire());
         Uni<Void> tracked = placed.status().isFinal() ? Uni.createFrom().voidItem()

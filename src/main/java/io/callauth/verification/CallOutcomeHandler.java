@@ -7,6 +7,7 @@ import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.chain.CallTracker;
 import io.callauth.provider.chain.ProviderChain;
+import io.callauth.provider.chain.RouteOrder;
 import io.callauth.provider.support.ProviderMetrics;
 import io.callauth.attempts.AttemptLog;
 import io.callauth.calls.CallLedger;
@@ -93,14 +94,15 @@ public class CallOutcomeHandler implements CallOutcomes {
     private Uni<Void> fallBack(Verification v, String from, CallStatus status) {
         Set<String> tried = new HashSet<>(Arrays.asList(v.tried().split(",")));
         Channel preferred = v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElse(null);
-        List<CallProvider> next = chain.candidates(preferred, null, tried, false);
+        RouteOrder.Route route = chain.route(preferred, v.phone(), v.region(), tried, RouteOrder.Purpose.FALLBACK, null);
+        List<CallProvider> next = route.providers();
         if (next.isEmpty() || v.calls() >= v.maxCalls()) {
             return fail(v, next.isEmpty() ? "every provider of the chain was tried" : "call budget used up");
         }
         providerMetrics.fallback(from, next.get(0).name(), status.wire());
         return attempts.append(v.record(AttemptType.FALLBACK, clock.millis()).provider(next.get(0).name())
                         .reason(status.wire()).build())
-                .chain(() -> dispatcher.placeFirstOf(v, next, preferred))
+                .chain(() -> dispatcher.placeFirstOf(v, route, preferred))
                 .chain(outcome -> outcome.placed() || !outcome.exhausted()
                         ? Uni.createFrom().voidItem() : fail(v, "no provider could place a call"));
     }

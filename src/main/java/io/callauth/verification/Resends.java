@@ -8,6 +8,7 @@ import io.callauth.provider.CallProvider;
 import io.callauth.provider.Channel;
 import io.callauth.provider.chain.CallTracker;
 import io.callauth.provider.chain.ProviderChain;
+import io.callauth.provider.chain.RouteOrder;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,20 +63,22 @@ public class Resends {
             if (status != VerificationStatus.PENDING) {
                 throw VerificationReader.conflict(status);
             }
-            List<CallProvider> candidates;
+            RouteOrder.Route route;
             if (r.provider() != null) {
                 CallProvider asked = chain.byName(r.provider())
                         .orElseThrow(() -> ApiProblem.invalidRequest("provider '" + r.provider() + "' is not in the chain"));
                 if (channel.isPresent() && !asked.serves(channel.get())) {
                     throw ApiProblem.invalidRequest("provider '" + r.provider() + "' does not serve " + channel.get().wire());
                 }
-                candidates = List.of(asked);
+                // asked for explicitly: it wins over routing
+                route = RouteOrder.Route.of(List.of(asked));
             } else if (channel.isPresent()) {
-                candidates = chain.candidates(channel.get(), null, Set.of(), false);
+                route = chain.route(channel.get(), v.phone(), v.region(), Set.of(), RouteOrder.Purpose.FALLBACK, null);
             } else {
-                candidates = chain.candidates(v.channel().equals("auto") ? null
-                        : Channel.parse(v.channel()).orElse(null), v.provider(), Set.of(), true);
+                route = chain.route(v.channel().equals("auto") ? null : Channel.parse(v.channel()).orElse(null),
+                        v.phone(), v.region(), Set.of(), RouteOrder.Purpose.RESEND, v.provider());
             }
+            List<CallProvider> candidates = route.providers();
             if (candidates.isEmpty()) {
                 throw ApiProblem.invalidRequest("no provider of the chain serves that channel");
             }
@@ -89,7 +92,7 @@ public class Resends {
             return admission.admit(attempt, v.channel())
                     .chain(() -> stopOld)
                     .chain(() -> attempts.append(v.record(AttemptType.RESEND, now).provider(candidates.get(0).name()).build()))
-                    .chain(() -> dispatcher.placeFirstOf(v, candidates, preferred))
+                    .chain(() -> dispatcher.placeFirstOf(v, route, preferred))
                     .chain(outcome -> {
                         if (outcome.placed()) {
                             return reader.view(key, id, false);

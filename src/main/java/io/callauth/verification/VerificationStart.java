@@ -10,6 +10,7 @@ import io.callauth.provider.CallProvider;
 import io.callauth.provider.CallStatus;
 import io.callauth.provider.Channel;
 import io.callauth.provider.chain.ProviderChain;
+import io.callauth.provider.chain.RouteOrder;
 import io.callauth.security.ApiKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,7 +97,9 @@ public class VerificationStart {
             long now = clock.millis();
             String id = Ids.random("vf_", 16);
             Channel preferred = requested.equals("auto") ? null : Channel.parse(requested).orElseThrow();
-            List<CallProvider> candidates = chain.candidates(preferred, null, Set.of(), false);
+            RouteOrder.Route route = chain.route(preferred, phone.e164(), phone.region(), Set.of(),
+                    RouteOrder.Purpose.START, null);
+            List<CallProvider> candidates = route.providers();
             Verification fresh = new Verification(id, key.name(), phone.e164(), phone.region(),
                     VerificationStatus.PENDING, requested, CallStatus.QUEUED, null, null, null, null, "",
                     config.codeLength(), 0, config.maxChecks(), 0, config.maxCalls(), now,
@@ -104,7 +107,7 @@ public class VerificationStart {
             // the started record names the provider the verification is routed to first: conversion by provider
             // counts a verification under the provider that got it first
             AttemptRecord started = fresh.record(AttemptType.STARTED, now)
-                    .provider(candidates.isEmpty() ? null : candidates.get(0).name()).build();
+                    .provider(candidates.isEmpty() ? null : candidates.get(0).name()).detail(route.detail()).build();
             // the first candidate's call is reserved by the create script itself
             CallRef firstRef = candidates.isEmpty() ? null : CallRef.next(id);
             Verification v = firstRef == null ? fresh : fresh.withFirstCall(firstRef, candidates.get(0).name(),
@@ -115,7 +118,7 @@ public class VerificationStart {
             if (idempotencyKey == null) {
                 // one round trip: the verification with its first call reserved, its record, its phone index
                 return Uni.combine().all().unis(created, attempts.append(started), indexed).asTuple()
-                        .chain(() -> begun(key, v, phone, preferred, candidates, firstRef));
+                        .chain(() -> begun(key, v, phone, preferred, route, firstRef));
             }
             return created.chain(() -> store.claimIdempotencyKey(key.name(), idempotencyKey,
                             id + "|" + phone.e164(), config.idempotencyTtl().toMillis()))
@@ -123,15 +126,15 @@ public class VerificationStart {
                             // a concurrent request with the same key won: ours never placed a call, drop it
                             ? store.delete(id).chain(() -> replay(key, lost.get(), phone))
                             : Uni.combine().all().unis(attempts.append(started), indexed).asTuple()
-                            .chain(() -> begun(key, v, phone, preferred, candidates, firstRef)));
+                            .chain(() -> begun(key, v, phone, preferred, route, firstRef)));
         });
     }
 
     private Uni<Started> begun(ApiKey key, Verification v, PhoneNumbers.Phone phone, Channel preferred,
-                               List<CallProvider> candidates, CallRef firstRef) {
+                               RouteOrder.Route route, CallRef firstRef) {
         observers.tell(o -> o.started(phone.region(), phone.prefix()));
-        Uni<CallDispatcher.Outcome> placing = firstRef == null ? dispatcher.placeFirstOf(v, candidates, preferred)
-                : dispatcher.placeFirstOf(v, candidates, preferred, firstRef);
+        Uni<CallDispatcher.Outcome> placing = firstRef == null ? dispatcher.placeFirstOf(v, route, preferred)
+                : dispatcher.placeFirstOf(v, route, preferred, firstRef);
         return placing.chain(outcome -> {
             if (outcome.placed()) {
                 if (!outcome.settled() && outcome.state().result().ok()) {

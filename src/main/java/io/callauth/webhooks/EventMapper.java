@@ -1,5 +1,6 @@
 package io.callauth.webhooks;
 
+import io.callauth.attempts.Attempt;
 import io.callauth.attempts.AttemptRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -115,6 +116,10 @@ public class EventMapper {
         put(d, "ip", r.ip());
         put(d, "appId", r.appId());
         put(d, "deviceId", r.deviceId());
+        if (r.detail() != null && !r.detail().isBlank()) {
+            // an auto-block's dimension, value and evidence in figures, as the attempt log serves them
+            d.put("detail", Attempt.json(r.detail()));
+        }
         d.put("at", at);
         return d;
     }

@@ -56,10 +56,9 @@ class WebhooksIT {
         // short enough for a test run: a try waits 3 s for its answer, a dead sender's tries come back after 6 s
         env.put("CALLAUTH_WEBHOOKS_TIMEOUT", "3S");
         env.put("CALLAUTH_WEBHOOKS_DELIVERY_LEASE", "6S");
-        a = PackagedApp.start(env);
-        b = PackagedApp.start(env);
-        a.awaitReady();
-        b.awaitReady();
+        // one after the other: two JVMs starting at once on a loaded 2-core machine miss readiness's minute
+        a = PackagedApp.start(env).awaitReady();
+        b = PackagedApp.start(env).awaitReady();
         var created = api(a).body(Map.of("url", receiver.url("/hook").toString(), "events", List.of("*")))
                 .post("/v1/webhooks").then().statusCode(201).extract().response();
         webhookId = created.path("id");

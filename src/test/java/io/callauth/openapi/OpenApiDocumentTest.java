@@ -198,7 +198,7 @@ class OpenApiDocumentTest {
         assertThat(match.path("minProperties").asInt()).isEqualTo(1);
         assertThat(match.path("maxProperties").asInt()).isEqualTo(1);
         assertThat(strings(fieldNames(match.path("properties"))))
-                .containsExactlyInAnyOrder("phone", "prefix", "country", "ip", "appId", "deviceId");
+                .containsExactlyInAnyOrder("phone", "prefix", "country", "carrier", "ip", "appId", "deviceId");
 
         JsonNode rule = schema("Rule");
         assertThat(strings(rule.path("required"))).contains("id", "action", "match", "mode", "reason", "createdAt");

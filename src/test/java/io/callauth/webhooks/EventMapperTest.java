@@ -41,6 +41,18 @@ class EventMapperTest {
     }
 
     @Test
+    void anAutoBlockIsAFraudEventWithItsEvidenceAndItsRelease() {
+        String evidence = "{\"dimension\":\"prefix\",\"value\":\"79161234\",\"evidence\":{\"starts\":42}}";
+        AttemptRecord block = record(AttemptType.AUTO_BLOCK.wire()).with("rule", "rule:r_1").with("detail", evidence);
+        Event e = mapper.map("1-0", block, Optional.empty()).orElseThrow();
+        assertThat(e.type()).isEqualTo(EventType.FRAUD_AUTO_BLOCK);
+        assertThat(e.data()).containsEntry("rule", "rule:r_1");
+        assertThat(e.data().get("detail").toString()).contains("\"starts\":42").contains("\"dimension\":\"prefix\"");
+        assertThat(mapper.map("1-1", record(AttemptType.AUTO_BLOCK_RELEASED.wire()), Optional.empty()))
+                .map(Event::type).contains(EventType.FRAUD_AUTO_BLOCK_RELEASED);
+    }
+
+    @Test
     void aCallOutcomeIsAnEventOnlyWhenTheCallFailed() {
         assertThat(mapper.map("1-0", record("call_outcome").withOutcome("delivered"), Optional.empty())).isEmpty();
         Event e = mapper.map("1-0", record("call_outcome").withOutcome("not_delivered"), Optional.of("yunhu"))

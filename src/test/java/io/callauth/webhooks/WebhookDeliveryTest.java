@@ -146,6 +146,7 @@ class WebhookDeliveryTest {
         Registered mine = register(Api.VERIFY_KEY, "/mine", List.of("*"));
         Registered other = register(WebhooksApiTest.OTHER_KEY, "/other", List.of("*"));
         Registered fraud = register(Api.FRAUD_KEY, "/fraud", List.of("verification.approved"));
+        Instant flowStarted = clock.instant();
         String id = approvedFlow(Api.newPhone());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -199,14 +200,22 @@ class WebhookDeliveryTest {
             return Api.as(Api.FRAUD_KEY).get("/v1/attempts?type=approved&verificationId=" + id).then().extract()
                     .jsonPath().getList("items").size() == 1;
         });
-        Api.verify().body(Map.of("since", clock.instant().minus(Duration.ofMinutes(5)).toString()))
-                .post("/v1/webhooks/" + mine.id() + "/replay").then().statusCode(202)
-                .body("events", org.hamcrest.Matchers.greaterThanOrEqualTo(3));
-        send();
+        // since just before this flow: the window holds its records and little else. Whatever else the archive holds
+        // for the key in the window (the records of the test classes run before this one in the same app) is queued
+        // too, and a round sends at most max-concurrency-per-endpoint (4) tries of an endpoint: rounds until the
+        // queue is drained, not one
+        var answer = Api.verify().body(Map.of("since", flowStarted.minusSeconds(1).toString()))
+                .post("/v1/webhooks/" + mine.id() + "/replay").then().statusCode(202).extract().jsonPath();
+        assertThat(answer.getInt("events")).as("events queued by the replay").isGreaterThanOrEqualTo(3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            send();
+            return Api.verify().get("/v1/webhooks/" + mine.id() + "/deliveries?status=pending").then().statusCode(200)
+                    .extract().jsonPath().getList("items").isEmpty();
+        });
         List<Receiver.Request> replayed = about("/mine", id);
-        assertThat(replayed).as("replayed; archive: %s; clock %s", Api.as(Api.FRAUD_KEY)
-                .get("/v1/attempts?verificationId=" + id).then().extract().jsonPath().getList("items"),
-                clock.instant()).hasSize(6);
+        assertThat(replayed).as("replayed (replay answer %s); archive: %s; clock %s", answer.prettify(),
+                Api.as(Api.FRAUD_KEY).get("/v1/attempts?verificationId=" + id).then().extract().jsonPath()
+                        .getList("items"), clock.instant()).hasSize(6);
         assertThat(replayed.subList(3, 6)).extracting(Receiver.Request::webhookId)
                 .containsExactlyInAnyOrderElementsOf(got.stream().map(Receiver.Request::webhookId).toList());
     }

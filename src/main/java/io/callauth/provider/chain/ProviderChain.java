@@ -20,12 +20,28 @@ public class ProviderChain {
 
     private final Map<String, CallProvider> available = new LinkedHashMap<>();
     private final List<String> names;
+    private final Instance<RouteOrder> routing;
 
-    public ProviderChain(@Any Instance<CallProvider> providers, ProvidersConfig config) {
+    public ProviderChain(@Any Instance<CallProvider> providers, ProvidersConfig config, Instance<RouteOrder> routing) {
         for (CallProvider p : providers) {
             available.put(p.name(), p);
         }
         this.names = config.chain().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.routing = routing;
+    }
+
+    /**
+     * The providers to try for a call to {@code e164}, routed ({@link RouteOrder}: by measured delivery and cost, or
+     * the chain's order in static mode): those that serve the channel (any when null), without {@code exclude};
+     * {@code last}, the provider of the previous call, goes last on a resend.
+     */
+    public RouteOrder.Route route(Channel channel, String e164, String country, Set<String> exclude,
+                                  RouteOrder.Purpose purpose, String last) {
+        List<CallProvider> inChain = candidates(channel, null, exclude, false);
+        if (inChain.isEmpty() || !routing.isResolvable()) {
+            return RouteOrder.Route.of(inChain);
+        }
+        return routing.get().order(inChain, e164, country, purpose, last);
     }
 
     public List<String> names() {

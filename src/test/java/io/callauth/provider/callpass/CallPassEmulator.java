@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -227,6 +228,31 @@ public final class CallPassEmulator implements AutoCloseable {
     }
 
     private volatile Duration statusDelay = Duration.ZERO;
+
+    /** numbers under {@code dnPrefix} are reached by this share of calls, the others end USER_BUSY */
+    private record UnderDelivery(String dnPrefix, double share, AtomicLong calls) {
+    }
+
+    private volatile UnderDelivery underDelivery;
+
+    /**
+     * Calls to numbers whose dn starts with {@code dnPrefix} (digits, e.g. {@code 79168}) are delivered in this share
+     * only, spread evenly (call n is delivered when floor(n·share) grows), the others end {@code USER_BUSY} (not
+     * delivered): a carrier that filters CallPass's calls. {@code share} 1 (or a reset) ends it.
+     */
+    public CallPassEmulator underDeliver(String dnPrefix, double share) {
+        underDelivery = share >= 1 ? null : new UnderDelivery(dnPrefix, share, new AtomicLong());
+        return this;
+    }
+
+    private String finalResultFor(String dn, String scripted) {
+        UnderDelivery u = underDelivery;
+        if (u == null || dn == null || !dn.startsWith(u.dnPrefix())) {
+            return scripted;
+        }
+        long n = u.calls().incrementAndGet();
+        return Math.floor(n * u.share()) > Math.floor((n - 1) * u.share()) ? scripted : "USER_BUSY";
+    }
     /** counts {@link #reset()}s: a request that arrived before the last one is dropped after its delay */
     private final AtomicInteger generation = new AtomicInteger();
     private final java.util.concurrent.ConcurrentLinkedQueue<String> nextDigits = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -251,6 +277,7 @@ public final class CallPassEmulator implements AutoCloseable {
     public void reset() {
         generation.incrementAndGet();
         statusDelay = Duration.ZERO;
+        underDelivery = null;
         nextDigits.clear();
         behaviour.set(Behaviour.DEFAULTS);
         synchronized (calls) {
@@ -438,7 +465,8 @@ public final class CallPassEmulator implements AutoCloseable {
         String digits = scripted != null
                 ? randomDigits(version.equals("v3") ? 3 : 0) + scripted : randomDigits(version.equals("v3") ? 7 : 4);
         Call call = new Call(version, dn, timeout, async, callid, digits, Instant.now());
-        CallState state = new CallState(call, b.finalResult, async ? b.pollsBeforeFinal : 0, !async);
+        CallState state = new CallState(call, finalResultFor(dn, b.finalResult), async ? b.pollsBeforeFinal : 0,
+                !async);
         states.put(callid, state);
         synchronized (calls) {
             calls.add(call);
