@@ -368,7 +368,7 @@ class ConsoleAnalystBrowserTest {
             for (String path : List.of("/console?window=1h", "/console?window=15m", "/console?window=24h",
                     "/console/attempts", "/console/attempts?appId=" + Links.enc(longApp),
                     "/console/attempts?appId=" + app, "/console/rules", "/console/verifications/" + verificationId,
-                    "/console/webhooks")) {
+                    "/console/webhooks", "/console/defence", "/console/routing")) {
                 p.navigate(path);
                 p.waitForLoadState();
                 if (path.startsWith("/console/attempts")) {
