@@ -20,11 +20,13 @@ public class AttemptArchive {
     private final ArchiveSchema schema;
     private final ArchiveWriter writer;
     private final AttemptQueries queries;
+    private final AttemptTops tops;
 
-    public AttemptArchive(ArchiveSchema schema, ArchiveWriter writer, AttemptQueries queries) {
+    public AttemptArchive(ArchiveSchema schema, ArchiveWriter writer, AttemptQueries queries, AttemptTops tops) {
         this.schema = schema;
         this.writer = writer;
         this.queries = queries;
+        this.tops = tops;
     }
 
     /** a page: the records and the cursor of the next one (null on the last page) */
@@ -62,6 +64,11 @@ public class AttemptArchive {
     /** See {@link AttemptQueries#list}. */
     public Page list(AttemptFilter filter, int limit) throws SQLException {
         return queries.list(filter, limit);
+    }
+
+    /** See {@link AttemptTops#tops}. */
+    public AttemptTops.Tops tops(AttemptFilter filter, int n, java.time.Duration timeout) throws SQLException {
+        return tops.tops(filter, n, timeout);
     }
 
     /** See {@link AttemptQueries#rollup}. */

@@ -90,6 +90,16 @@ public class CallRecords {
         });
     }
 
+    /**
+     * whether the provider keeps a recording of this call, judged from its record alone (no request): the console
+     * offers a player only then
+     */
+    public boolean keepsRecording(CallView call) {
+        CallRecordSource source = sources.get(call.provider());
+        return source != null && source.keepsRecording(call.record() == null ? Optional.empty()
+                : Optional.of(json.valueToTree(call.record().getMap())));
+    }
+
     /** one call: Redis while its verification lives, the archive afterwards */
     Uni<Optional<KeptCall>> call(String callRef) {
         String id = CallLedger.verificationOf(callRef);

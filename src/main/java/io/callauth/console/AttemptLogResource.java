@@ -33,13 +33,16 @@ public class AttemptLogResource {
             "max_attempts_reached")));
 
     private final Template attempts;
+    private final Template statsFragment;
     private final ConsoleAttempts archive;
     private final ConsoleConfig config;
     private final ConsolePages pages;
 
-    public AttemptLogResource(@Location("console/attempts.html") Template attempts, ConsoleAttempts archive,
+    public AttemptLogResource(@Location("console/attempts.html") Template attempts,
+                              @Location("console/attempts-stats.html") Template statsFragment, ConsoleAttempts archive,
                               ConsoleConfig config, ConsolePages pages) {
         this.attempts = attempts;
+        this.statsFragment = statsFragment;
         this.archive = archive;
         this.config = config;
         this.pages = pages;
@@ -52,20 +55,8 @@ public class AttemptLogResource {
         long t0 = System.nanoTime();
         Map<String, String> form = new LinkedHashMap<>();
         Map<String, List<String>> query = new LinkedHashMap<>();
+        read(uri, form, query);
         String error = null;
-        for (var e : uri.getQueryParameters().entrySet()) {
-            String v = e.getValue().isEmpty() ? "" : e.getValue().get(0).strip();
-            if (v.isEmpty()) {
-                continue;
-            }
-            if (FILTERS.contains(e.getKey())) {
-                form.put(e.getKey(), v);
-            }
-            if (FILTERS.contains(e.getKey()) || e.getKey().equals("cursor")) {
-                query.put(e.getKey(), List.of(e.getKey().equals("from") || e.getKey().equals("to")
-                        ? ConsolePages.instant(v) : v));
-            }
-        }
         AttemptArchive.Page page = new AttemptArchive.Page(List.of(), null);
         try {
             page = archive.list(query, config.pageSize());
@@ -80,11 +71,47 @@ public class AttemptLogResource {
                 : "/console/attempts?" + Links.query(Links.with(form, "cursor", page.next()));
         String export = "/console/attempts/export" + (form.isEmpty() ? "" : "?" + Links.query(exportQuery(form)));
         boolean paged = query.containsKey("cursor");
+        String stats = "/console/attempts/stats" + (form.isEmpty() ? "" : "?" + Links.query(form));
         return pages.page(attempts, s, "attempts").data("rows", rows).data("f", form).data("error", error)
+                .data("stats", error == null ? stats : null)
                 .data("next", next).data("export", export).data("paged", paged)
                 .data("first", "/console/attempts" + (form.isEmpty() ? "" : "?" + Links.query(form)))
                 .data("types", TYPES)
                 .data("millis", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** the page's filters as the form shows them, and as the archive takes them (instants, the cursor) */
+    private static void read(UriInfo uri, Map<String, String> form, Map<String, List<String>> query) {
+        for (var e : uri.getQueryParameters().entrySet()) {
+            String v = e.getValue().isEmpty() ? "" : e.getValue().get(0).strip();
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (FILTERS.contains(e.getKey())) {
+                form.put(e.getKey(), v);
+            }
+            if (FILTERS.contains(e.getKey()) || e.getKey().equals("cursor")) {
+                query.put(e.getKey(), List.of(e.getKey().equals("from") || e.getKey().equals("to")
+                        ? ConsolePages.instant(v) : v));
+            }
+        }
+    }
+
+    /**
+     * The current filter's record count and top values: a fragment the page loads after it is shown (htmx), so that the
+     * log itself never waits for the count.
+     */
+    @GET
+    @Operation(hidden = true)
+    @Path("/stats")
+    public TemplateInstance stats(@Context UriInfo uri, @Context ContainerRequestContext ctx) {
+        ConsolePages.session(ctx);
+        long t0 = System.nanoTime();
+        Map<String, String> form = new LinkedHashMap<>();
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        read(uri, form, query);
+        AttemptStats st = archive.stats(query, form);
+        return statsFragment.data("st", st).data("millis", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** the export takes the API's filters: the datetime-local values become instants */

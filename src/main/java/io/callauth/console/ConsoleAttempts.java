@@ -3,12 +3,17 @@ package io.callauth.console;
 import io.callauth.attempts.AttemptArchive;
 import io.callauth.attempts.AttemptExport;
 import io.callauth.attempts.AttemptFilter;
+import io.callauth.attempts.AttemptTops;
 import io.callauth.attempts.ArchiveQuery;
 import io.callauth.common.ApiProblem;
 import io.callauth.phone.PhoneNumbers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +27,51 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class ConsoleAttempts {
 
+    /** values shown per top list */
+    static final int TOP = 5;
+    /** how long the count and top values may take before PostgreSQL cancels them */
+    static final Duration STATS_TIMEOUT = Duration.ofSeconds(5);
+
     private final AttemptArchive archive;
     private final PhoneNumbers phones;
     private final AttemptExport export;
+    private final Clock clock;
+    private final Duration statsWindow;
 
-    public ConsoleAttempts(AttemptArchive archive, PhoneNumbers phones, AttemptExport export) {
+    public ConsoleAttempts(AttemptArchive archive, PhoneNumbers phones, AttemptExport export, Clock clock,
+                           ConsoleConfig config) {
         this.archive = archive;
         this.phones = phones;
         this.export = export;
+        this.clock = clock;
+        this.statsWindow = config.statsWindow();
+    }
+
+    /**
+     * The filter's record count and top values, over its window cut to the stats window before its end (the last
+     * stats window when it has no end). 400 {@code invalid_request} for a filter the API would refuse.
+     */
+    AttemptStats stats(Map<String, List<String>> query, Map<String, String> form) {
+        Map<String, List<String>> q = new TreeMap<>(query);
+        q.remove("cursor");
+        AttemptFilter f = filter(q, Set.of(), "the phone filter is not a phone number");
+        Instant to = f.to() != null ? f.to() : clock.instant();
+        Instant earliest = to.minus(statsWindow);
+        boolean cut = f.from() == null || f.from().isBefore(earliest);
+        Instant from = cut ? earliest : f.from();
+        AttemptFilter bounded = new AttemptFilter(from, to, f.equals(), null);
+        try {
+            AttemptTops.Tops tops = archive.tops(bounded, TOP, STATS_TIMEOUT);
+            return AttemptStats.of(tops, from, to, cut, form);
+        } catch (SQLException e) {
+            if (AttemptTops.CANCELED.equals(e.getSQLState())) {
+                return AttemptStats.failed(from, to, cut, "not counted: it took longer than "
+                        + STATS_TIMEOUT.toSeconds() + " s; narrow the filter or its time window");
+            }
+            return ArchiveQuery.archived(() -> {
+                throw e;
+            });
+        }
     }
 
     /** a page of the log, newest first (400 {@code invalid_request} for a filter the API would refuse) */

@@ -35,4 +35,19 @@ public interface ConsoleConfig {
      */
     @WithDefault("10/15m")
     String signInLimit();
+
+    /**
+     * The expiry a one-click block (from an attempts cell or an overview row) proposes, from now; the analyst may
+     * change it in the dialog. A day: long enough to outlast a night's attack, short enough that a wrong block at
+     * 3 a.m. does not refuse real users for a week.
+     */
+    @WithDefault("24H")
+    Duration blockExpiry();
+
+    /**
+     * The longest time span the attempt log's total and top values are counted over: the filter's own window, cut to
+     * this much before its end (the last this-long when it has none), so that they stay fast on a big archive.
+     */
+    @WithDefault("24H")
+    Duration statsWindow();
 }

@@ -8,10 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.NewCookie;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * What every console page shares: the signed-in session the filter found, the data of the base layout (the user,
@@ -24,17 +26,34 @@ public class ConsolePages {
     static final Duration AWAIT = Duration.ofSeconds(10);
     private static final DateTimeFormatter LOCAL_MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
+    /** the header's navigation, in order: a new page adds its tab here */
+    static final List<NavLink> NAV = List.of(
+            new NavLink("overview", "/console", "Overview"),
+            new NavLink("attempts", "/console/attempts", "Attempts"),
+            new NavLink("rules", "/console/rules", "Rules"),
+            new NavLink("defence", "/console/defence", "Defence"),
+            new NavLink("webhooks", "/console/webhooks", "Webhooks"),
+            new NavLink("routing", "/console/routing", "Routing"));
+
     private final ProvidersConfig providers;
     private final ConsoleConfig config;
+    private final Clock clock;
 
-    public ConsolePages(ProvidersConfig providers, ConsoleConfig config) {
+    public ConsolePages(ProvidersConfig providers, ConsoleConfig config, Clock clock) {
         this.providers = providers;
         this.config = config;
+        this.clock = clock;
     }
 
     /** a page of the base layout, its navigation tab {@code nav} marked */
     TemplateInstance page(Template t, ConsoleSession s, String nav) {
-        return t.data("s", s).data("nav", nav).data("sandbox", sandbox());
+        return t.data("s", s).data("nav", nav).data("navLinks", NAV).data("sandbox", sandbox())
+                .data("blockExpires", blockExpires());
+    }
+
+    /** the expiry a one-click block proposes ({@code callauth.console.block-expiry} from now), for a datetime-local field */
+    String blockExpires() {
+        return OverviewWindow.local(clock.instant().plus(config.blockExpiry()));
     }
 
     /** seeding is offered only when the sandbox provider is configured */

@@ -17,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -32,8 +31,6 @@ public class ConsoleQueries {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ConsoleQueries.class);
 
-    /** the window picker: name → length */
-    static final Map<String, Duration> WINDOWS = windows();
     /** conversion this many points below the previous window's is highlighted */
     static final double DROP_POINTS = 0.10;
     /** rows shown per breakdown */
@@ -42,25 +39,16 @@ public class ConsoleQueries {
     private final AttemptArchive archive;
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
-    private final int minVolume;
-    private final double dropRatio;
+    private final OverviewAlerts alerts;
+    private final RecentOverview recent;
 
     public ConsoleQueries(AttemptArchive archive, AgroalDataSource dataSource, ObjectMapper json,
-                          io.callauth.fraud.TollFraudConfig tollFraud) {
+                          OverviewAlerts alerts, RecentOverview recent) {
         this.archive = archive;
         this.dataSource = dataSource;
         this.json = json;
-        this.minVolume = tollFraud.minVolume();
-        this.dropRatio = tollFraud.dropRatio();
-    }
-
-    private static Map<String, Duration> windows() {
-        Map<String, Duration> m = new LinkedHashMap<>();
-        m.put("1h", Duration.ofHours(1));
-        m.put("24h", Duration.ofHours(24));
-        m.put("7d", Duration.ofDays(7));
-        m.put("30d", Duration.ofDays(30));
-        return m;
+        this.alerts = alerts;
+        this.recent = recent;
     }
 
     /** the window's end: the end of the current hour (rollups are hourly) */
@@ -68,12 +56,21 @@ public class ConsoleQueries {
         return now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
     }
 
+    /** a named window's overview as of {@code now} */
     public Overview overview(String window, Instant now) throws SQLException {
+        return overview(OverviewWindow.named(window, now), now);
+    }
+
+    /** the overview of a window: the last 15 minutes from the records, the others from the hourly rollups */
+    public Overview overview(OverviewWindow w, Instant now) throws SQLException {
+        if (w.recent()) {
+            return recent.overview(w, now);
+        }
         long t0 = System.nanoTime();
-        Duration length = WINDOWS.get(window);
-        Instant to = windowEnd(now);
-        Instant from = to.minus(length);
-        Instant previous = from.minus(length);
+        String window = w.name();
+        Instant to = w.to();
+        Instant from = w.from();
+        Instant previous = w.previous();
 
         // the queries are independent: each runs on its own virtual thread and connection, the page waits for the
         // slowest instead of their sum
@@ -84,13 +81,16 @@ public class ConsoleQueries {
                     {"appId", "app"}}) {
                 breakdownF.add(pool.submit(() -> timed(d[0], () -> breakdown(d[0], d[1], from, to, previous))));
             }
-            Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts(from, to)));
+            Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts.alerts(from, to)));
+            Future<List<Overview.Throttled>> throttledF = pool.submit(() -> timed("throttled",
+                    () -> alerts.throttled(from, to)));
             Map<String, AttemptArchive.Counts> hourly = ArchiveQuery.join(hourlyF);
             List<Overview.Breakdown> breakdowns = new ArrayList<>();
             for (var f : breakdownF) {
                 breakdowns.add(ArchiveQuery.join(f));
             }
-            return overview(window, from, to, hourly, breakdowns, ArchiveQuery.join(alertsF), t0, now);
+            return overview(window, from, to, hourly, breakdowns, ArchiveQuery.join(alertsF),
+                    ArchiveQuery.join(throttledF), t0, now);
         }
     }
 
@@ -109,8 +109,8 @@ public class ConsoleQueries {
     }
 
     private Overview overview(String window, Instant from, Instant to, Map<String, AttemptArchive.Counts> hourly,
-                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts, long t0,
-                              Instant now) {
+                              List<Overview.Breakdown> breakdowns, List<Overview.Alert> alerts,
+                              List<Overview.Throttled> throttled, long t0, Instant now) {
         long[] t = new long[5];
         Map<String, Long> refusals = new java.util.TreeMap<>();
         List<String> labels = new ArrayList<>();
@@ -137,16 +137,19 @@ public class ConsoleQueries {
                 .map(e -> new Overview.Refusal(e.getKey(), e.getValue())).toList();
         Overview.Totals totals = new Overview.Totals(t[0], t[1], t[2], t[3], t[4], byRule);
 
-        String chart;
+        return new Overview(window, from, to, totals, chart(json, "hour", labels, started, approved, refused),
+                breakdowns, alerts, throttled, (System.nanoTime() - t0) / 1_000_000, now);
+    }
+
+    /** the chart's data: one label (an ISO instant) per {@code step} (hour or minute) and the three series */
+    static String chart(ObjectMapper json, String step, List<String> labels, List<Long> started, List<Long> approved,
+                        List<Long> refused) {
         try {
-            chart = json.writeValueAsString(Map.of("labels", labels, "started", started, "approved", approved,
-                    "refused", refused));
+            return json.writeValueAsString(Map.of("step", step, "labels", labels, "started", started,
+                    "approved", approved, "refused", refused));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-
-        return new Overview(window, from, to, totals, chart, breakdowns, alerts, (System.nanoTime() - t0) / 1_000_000,
-                now);
     }
 
     /**
@@ -191,10 +194,7 @@ public class ConsoleQueries {
                         prev = Overview.percent(ps0, pa);
                         drop = pa / (double) ps0 - approved / (double) started >= DROP_POINTS;
                     }
-                    String key = value.isEmpty() ? null : value;
-                    rows.add(new Overview.Row(key == null ? "(none)" : key,
-                            key == null ? null : "/console/attempts?" + Links.query(Map.of(dim, key)), started,
-                            approved, Overview.percent(started, approved), prev, drop));
+                    rows.add(row(dim, value, started, approved, prev, drop));
                 }
             }
             c.commit();
@@ -202,57 +202,13 @@ public class ConsoleQueries {
         return new Overview.Breakdown(dim, title, rows, (int) Math.max(0, n - rows.size()));
     }
 
-    /**
-     * The toll-fraud monitor's rule over the rollups: an hour of the window in which a country or prefix had at least
-     * min-volume starts and converted at less than drop-ratio of its previous 24 hours (which had at least
-     * min-volume starts and some approval). Only keys with such an hour are windowed, so a 30-day window reads the
-     * rollup rows of the candidates, not of every prefix. The candidates are MATERIALIZED: computed once. Inlined,
-     * a planner without fresh statistics (rollups just written, autovacuum not yet by) estimated one row on each side
-     * and ran the candidates' index scan once per rollup row of the window: 5 to 11 s for a seeded day instead of 9 ms.
-     */
-    List<Overview.Alert> alerts(Instant from, Instant to) throws SQLException {
-        archive.ensureSchema();
-        String sql = """
-                WITH candidates AS MATERIALIZED (
-                    SELECT DISTINCT dim, value FROM attempt_rollups
-                    WHERE dim IN ('country', 'prefix') AND hour >= ? AND hour < ? AND rule = '' AND started >= ?
-                      AND value <> ''),
-                hours AS (
-                    SELECT r.dim, r.value, r.hour, r.started, r.approved,
-                           sum(r.started) OVER w AS base_started, sum(r.approved) OVER w AS base_approved
-                    FROM attempt_rollups r JOIN candidates c ON c.dim = r.dim AND c.value = r.value
-                    WHERE r.hour >= ? AND r.hour < ? AND r.rule = ''
-                    WINDOW w AS (PARTITION BY r.dim, r.value ORDER BY r.hour
-                                 RANGE BETWEEN interval '24 hours' PRECEDING AND interval '1 hour' PRECEDING))
-                SELECT dim, value, hour, started, approved, base_started, base_approved FROM hours
-                WHERE hour >= ? AND started >= ? AND coalesce(base_started, 0) >= ? AND coalesce(base_approved, 0) > 0
-                  AND approved::float8 / started < (base_approved::float8 / base_started) * ?
-                ORDER BY hour DESC, started DESC LIMIT 100""";
-        List<Overview.Alert> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ArchiveQuery.customPlan(c);
-            ps.setObject(1, utc(from));
-            ps.setObject(2, utc(to));
-            ps.setLong(3, minVolume);
-            ps.setObject(4, utc(from.minus(Duration.ofHours(24))));
-            ps.setObject(5, utc(to));
-            ps.setObject(6, utc(from));
-            ps.setLong(7, minVolume);
-            ps.setLong(8, minVolume);
-            ps.setDouble(9, dropRatio);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String dim = rs.getString(1);
-                    String value = rs.getString(2);
-                    long s = rs.getLong(4), a = rs.getLong(5), bs = rs.getLong(6), ba = rs.getLong(7);
-                    out.add(new Overview.Alert(rs.getObject(3, OffsetDateTime.class).toInstant(), dim, value,
-                            "/console/attempts?" + Links.query(Map.of(dim, value)), s, a, Overview.percent(s, a),
-                            Overview.percent(bs, ba)));
-                }
-            }
-            c.commit();
-        }
-        return out;
+    /** a breakdown's row: its value links to the log filtered by it; a range or app offers a block */
+    static Overview.Row row(String dim, String value, long started, long approved, String previous, boolean drop) {
+        String key = value == null || value.isEmpty() ? null : value;
+        return new Overview.Row(key == null ? "(none)" : key, key == null ? null : OverviewAlerts.link(dim, key), started,
+                approved, Overview.percent(started, approved), previous, drop, key == null ? null
+                : OverviewAlerts.block(dim, key, started + " starts, conversion " + Overview.percent(started, approved)
+                + " in the overview's window"));
     }
 
     private static OffsetDateTime utc(Instant i) {

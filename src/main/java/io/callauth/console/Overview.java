@@ -5,7 +5,8 @@ import java.util.List;
 
 /** What the overview page shows for one window. */
 public record Overview(String window, Instant from, Instant to, Totals totals, String chartJson,
-                       List<Breakdown> breakdowns, List<Alert> alerts, long millis, Instant computedAt) {
+                       List<Breakdown> breakdowns, List<Alert> alerts, List<Throttled> throttled, long millis,
+                       Instant computedAt) {
 
     /** when these figures were read from the rollups: "2026-12-01 09:41:07" */
     public String computedLabel() {
@@ -38,18 +39,77 @@ public record Overview(String window, Instant from, Instant to, Totals totals, S
     }
 
     public record Row(String key, String link, long started, long approved, String conversion, String previous,
-                      boolean drop) {
+                      boolean drop, BlockTarget block) {
+    }
+
+    /** what an alert's figures cover */
+    public enum Span {
+        /** one hour of the rollups, starting at the alert's {@code hour} */
+        HOUR("in the hour"),
+        /** the last 15 minutes, starting at the alert's {@code hour} */
+        RECENT("in these 15 minutes"),
+        /** the whole window (no single hour had enough starts) */
+        WINDOW("over the window");
+
+        private final String text;
+
+        Span(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        /** as a data attribute: hour, recent, window */
+        public String css() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** why an alert fired */
+    public enum AlertKind {
+        /** conversion fell below the toll-fraud drop ratio of the previous 24 hours (needs approvals there) */
+        DROP,
+        /** many starts and almost no approvals in the hour, whatever came before (absolute evidence) */
+        NO_APPROVALS;
+
+        /** the alert's CSS class */
+        public String css() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
-     * an hour of a country or prefix whose conversion fell below the toll-fraud monitor's drop ratio of its previous
-     * 24 hours (the monitor's own rule, evaluated over the archive's rollups)
+     * {@link AlertKind#DROP}: an hour of a country or prefix whose conversion fell below the toll-fraud monitor's drop
+     * ratio of its previous 24 hours (the monitor's own rule, evaluated over the archive's rollups);
+     * {@link AlertKind#NO_APPROVALS}: an hour (the 15-minute window: those minutes) of a prefix or app with many starts
+     * and almost no approvals. {@code baseline}: the previous 24 hours' conversion (drops only).
      */
-    public record Alert(Instant hour, String scope, String key, String link, long started, long approved,
-                        String conversion, String baseline) {
+    public record Alert(AlertKind kind, Span span, Instant hour, String scope, String key, String link, long started,
+                        long approved, String conversion, String baseline, BlockTarget block) {
+        /** when: the hour (the 15 minutes' start), or "whole window" */
         public String hourLabel() {
-            return minutes(hour);
+            return span == Span.WINDOW ? "whole window" : minutes(hour);
         }
+
+        /** absolute evidence (many starts, almost no approvals), not a drop against a baseline */
+        public boolean absolute() {
+            return kind == AlertKind.NO_APPROVALS;
+        }
+
+        /** how the page names the scope: range, app, country */
+        public String scopeLabel() {
+            return switch (scope) {
+                case "prefix" -> "range";
+                case "appId" -> "app";
+                default -> scope;
+            };
+        }
+    }
+
+    /** a range the static prefix limit refused starts into in this window, with its refusals */
+    public record Throttled(String prefix, String link, long refused, BlockTarget block) {
     }
 
     static String percent(long started, long approved) {

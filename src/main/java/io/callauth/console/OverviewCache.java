@@ -24,7 +24,8 @@ public class OverviewCache {
 
     private static final Logger LOG = Logger.getLogger(OverviewCache.class);
     static final Set<String> CACHED = Set.of("7d", "30d");
-    private static final String KEY = "ca:console:overview:";
+    /** versioned with the page's shape: a replica of the next version never reads an older shape's figures */
+    static final String KEY = "ca:console:overview:v2:";
 
     private final ConsoleQueries queries;
     private final ReactiveRedisDataSource redis;
@@ -39,6 +40,30 @@ public class OverviewCache {
         this.json = json;
         this.clock = clock;
         this.refresh = config.overviewRefresh();
+    }
+
+    /**
+     * A window's overview: the long named ones from their last computation; a custom range from its computation of
+     * the last refresh period (an analyst going back and forth between the range and its attempts does not add up
+     * its rollups each time); the others live.
+     */
+    public Overview overview(OverviewWindow w) throws SQLException {
+        if (CACHED.contains(w.name())) {
+            return overview(w.name());
+        }
+        Instant now = clock.instant();
+        if (!OverviewWindow.CUSTOM.equals(w.name())) {
+            return queries.overview(w, now);
+        }
+        String key = "custom:" + w.from().getEpochSecond() + "-" + w.to().getEpochSecond();
+        Overview cached = read(key);
+        if (cached != null) {
+            Duration age = Duration.between(cached.computedAt(), now);
+            if (!age.isNegative() && age.compareTo(refresh) <= 0) {
+                return cached;
+            }
+        }
+        return store(key, queries.overview(w, now), refresh);
     }
 
     /** the window's overview: live for the short windows, else the last computation when it is recent enough */
@@ -62,11 +87,14 @@ public class OverviewCache {
     }
 
     private Overview compute(String window, Instant now) throws SQLException {
-        Overview o = queries.overview(window, now);
+        // kept a little longer than it may be shown
+        return store(window, queries.overview(window, now), refresh.multipliedBy(11));
+    }
+
+    private Overview store(String window, Overview o, Duration ttl) {
         try {
-            // kept a little longer than it may be shown
             redis.execute("SET", KEY + window, json.writeValueAsString(o), "PX",
-                    Long.toString(refresh.multipliedBy(11).toMillis())).await().atMost(Duration.ofSeconds(2));
+                    Long.toString(ttl.toMillis())).await().atMost(Duration.ofSeconds(2));
         } catch (Exception e) {
             LOG.debugf("console overview %s not cached: %s", window, e.toString());
         }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -32,9 +33,11 @@ public class OverviewResource {
     private final DaySeeder seeder;
     private final ConsoleConfig config;
     private final ConsolePages pages;
+    private final Clock clock;
 
     public OverviewResource(@Location("console/overview.html") Template overview, OverviewCache overviews,
-                            DaySeeder seeder, ConsoleConfig config, ConsolePages pages) {
+                            DaySeeder seeder, ConsoleConfig config, ConsolePages pages, Clock clock) {
+        this.clock = clock;
         this.overview = overview;
         this.overviews = overviews;
         this.seeder = seeder;
@@ -44,11 +47,25 @@ public class OverviewResource {
 
     @GET
     @Operation(hidden = true)
-    public TemplateInstance overview(@RestQuery String window, @Context ContainerRequestContext ctx) {
+    public TemplateInstance overview(@RestQuery String window, @RestQuery String from, @RestQuery String to,
+                                     @Context ContainerRequestContext ctx) {
         ConsoleSession s = ConsolePages.session(ctx);
-        String w = window != null && ConsoleQueries.WINDOWS.containsKey(window) ? window : "24h";
-        Overview o = ArchiveQuery.archived(() -> overviews.overview(w));
-        return pages.page(overview, s, "overview").data("o", o).data("windows", ConsoleQueries.WINDOWS.keySet())
+        String error = null;
+        OverviewWindow w = OverviewWindow.named(OverviewWindow.isNamed(window) ? window : OverviewWindow.DEFAULT,
+                clock.instant());
+        if (OverviewWindow.CUSTOM.equals(window) || (window == null && (from != null || to != null))) {
+            try {
+                w = OverviewWindow.custom(from, to);
+            } catch (ApiProblem p) {
+                error = p.getMessage();
+            }
+        }
+        OverviewWindow chosen = w;
+        Overview o = ArchiveQuery.archived(() -> overviews.overview(chosen));
+        return pages.page(overview, s, "overview").data("o", o).data("w", chosen)
+                .data("windows", OverviewWindow.NAMED.keySet()).data("error", error)
+                .data("customFrom", error == null ? chosen.fromField() : from)
+                .data("customTo", error == null ? chosen.toField() : to)
                 .data("seeded", null).data("refresh", refreshLabel(config.overviewRefresh()));
     }
 

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -43,8 +44,21 @@ public class RulesPageResource {
 
     @GET
     @Operation(hidden = true)
-    public TemplateInstance rulesPage(@Context ContainerRequestContext ctx) {
-        return rulesView(ConsolePages.session(ctx), null, null);
+    public TemplateInstance rulesPage(@RestQuery String action, @RestQuery String field, @RestQuery String value,
+                                      @RestQuery String reason, @Context ContainerRequestContext ctx) {
+        ConsoleSession s = ConsolePages.session(ctx);
+        if (value == null || value.isBlank()) {
+            return rulesView(s, null, null);
+        }
+        // a one-click block's link without its dialog: the form prefilled, the analyst confirms
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("action", Rule.ALLOW.equals(action) ? Rule.ALLOW : Rule.BLOCK);
+        form.put("mode", Rule.ENFORCE);
+        form.put("field", field);
+        form.put("value", value);
+        form.put("reason", reason);
+        form.put("expiresAt", pages.blockExpires());
+        return rulesView(s, null, form);
     }
 
     private TemplateInstance rulesView(ConsoleSession s, String error, Map<String, String> form) {
@@ -59,7 +73,7 @@ public class RulesPageResource {
     @Operation(hidden = true)
     public Response addRule(@RestForm String action, @RestForm String mode, @RestForm String field,
                             @RestForm String value, @RestForm String reason, @RestForm String expiresAt,
-                            @Context ContainerRequestContext ctx) {
+                            @RestForm String back, @Context ContainerRequestContext ctx) {
         ConsoleSession s = ConsolePages.session(ctx);
         Map<String, Object> match = new LinkedHashMap<>();
         match.put(field == null || field.isBlank() ? "?" : field, value == null ? "" : value.strip());
@@ -80,7 +94,22 @@ public class RulesPageResource {
             form.put("expiresAt", expiresAt);
             return Response.status(400).entity(rulesView(s, p.getMessage(), form)).build();
         }
-        return Response.seeOther(URI.create("/console/rules")).build();
+        return Response.seeOther(URI.create(back(back))).build();
+    }
+
+    /** where a one-click block returns to: the console page it was made on, else the rules page */
+    static String back(String back) {
+        boolean console = back != null && back.length() <= 4000 && (back.equals("/console")
+                || back.startsWith("/console?") || back.startsWith("/console/"))
+                && back.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\') && !back.contains("//");
+        if (!console) {
+            return "/console/rules";
+        }
+        try {
+            return URI.create(back).toString();
+        } catch (IllegalArgumentException e) {
+            return "/console/rules";
+        }
     }
 
     @POST

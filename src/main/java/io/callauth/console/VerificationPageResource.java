@@ -52,11 +52,10 @@ public class VerificationPageResource {
         List<Attempt> timeline = new ArrayList<>(page.items());
         Collections.reverse(timeline);
         List<CallView> callViews = calls.calls(id).await().atMost(ConsolePages.AWAIT);
-        List<CallRow> callRows = callViews.stream().map(CallRow::of).toList();
+        List<CallRow> callRows = callViews.stream().map(c -> CallRow.of(c, calls.keepsRecording(c))).toList();
         Attempt first = timeline.isEmpty() ? null : timeline.get(0);
-        String status = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1).type();
         return pages.page(verification, s, "attempts").data("id", id).data("timeline", timeline).data("first", first)
-                .data("status", status).data("calls", callRows).data("truncated", page.next() != null)
+                .data("state", VerificationState.of(timeline)).data("calls", callRows).data("truncated", page.next() != null)
                 .data("phoneLink", first == null || first.phone() == null ? null
                         : "/console/attempts?" + Links.query(Map.of("phone", first.phone())));
     }

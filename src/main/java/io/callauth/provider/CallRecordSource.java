@@ -27,4 +27,12 @@ public interface CallRecordSource {
 
     /** The call's recording, or empty when the provider keeps none. {@code record} is what {@link #record} answered. */
     Uni<Optional<CallAudio>> recording(KeptCall call, Optional<JsonNode> record);
+
+    /**
+     * Whether the call has a recording to fetch, judged from {@code record} alone (no request to the provider): the
+     * console offers a player only then. By default whenever the provider keeps a record of the call.
+     */
+    default boolean keepsRecording(Optional<JsonNode> record) {
+        return record.isPresent();
+    }
 }

@@ -1,8 +1,9 @@
-// The console's only script: draws the hourly chart (Chart.js) in whatever htmx loads, on first load and after swaps.
+// The console's only script: draws the chart (Chart.js, per hour or per minute) in whatever htmx loads, on first load
+// and after swaps; below it, the block dialog and the confirmations.
 (function () {
-  function hourLabel(iso, long) {
+  function hourLabel(iso, long, minutes) {
     var d = new Date(iso);
-    var hh = String(d.getUTCHours()).padStart(2, '0') + ':00';
+    var hh = String(d.getUTCHours()).padStart(2, '0') + ':' + (minutes ? String(d.getUTCMinutes()).padStart(2, '0') : '00');
     if (!long) return hh;
     return String(d.getUTCMonth() + 1).padStart(2, '0') + '-' + String(d.getUTCDate()).padStart(2, '0') + ' ' + hh;
   }
@@ -18,7 +19,7 @@
       new Chart(canvas, {
         type: 'line',
         data: {
-          labels: d.labels.map(function (l) { return hourLabel(l, long); }),
+          labels: d.labels.map(function (l) { return hourLabel(l, long, d.step === 'minute'); }),
           datasets: [
             {label: 'Starts', data: d.started, borderColor: '#2563eb', backgroundColor: 'rgba(37,99,235,.10)',
               fill: true, tension: .25, pointRadius: 0, borderWidth: 2},
@@ -44,4 +45,38 @@
   } else {
     document.addEventListener('DOMContentLoaded', function () { draw(document); });
   }
+})();
+
+// One-click block: a link with data-block-* opens the block dialog, prefilled (without the dialog the link opens the
+// rules page's form, prefilled the same way). A form with data-confirm asks before it is sent (removing a rule).
+(function () {
+  function byId(id) { return document.getElementById(id); }
+
+  document.addEventListener('click', function (e) {
+    var link = e.target.closest ? e.target.closest('a[data-block-field]') : null;
+    var dialog = byId('block-dialog');
+    if (link && dialog && typeof dialog.showModal === 'function') {
+      e.preventDefault();
+      e.stopPropagation();
+      byId('b-field').value = link.dataset.blockField;
+      byId('b-value').value = link.dataset.blockValue;
+      byId('b-label').textContent = link.dataset.blockLabel;
+      byId('b-reason').value = link.dataset.blockReason;
+      byId('b-back').value = location.pathname + location.search;
+      dialog.showModal();
+      byId('b-reason').focus();
+      return;
+    }
+    if (e.target.id === 'b-cancel' && dialog) {
+      dialog.close();
+    }
+  }, true);
+
+  document.addEventListener('submit', function (e) {
+    var form = e.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
 })();

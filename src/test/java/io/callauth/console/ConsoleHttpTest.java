@@ -35,6 +35,7 @@ class ConsoleHttpTest {
 
     static final List<String> PAGES = List.of("/console", "/console/attempts", "/console/rules",
             "/console/verifications/vf_0123", "/console/calls/abc/recording", "/console/attempts/export",
+            "/console/attempts/stats", "/console?window=15m",
             "/console/nothing-here");
 
     @Test
@@ -51,6 +52,32 @@ class ConsoleHttpTest {
         // POSTs too: no session, no action (and no hint whether the CSRF token was right)
         ConsoleHttp.anonymous().contentType("application/x-www-form-urlencoded").formParam("_csrf", "x")
                 .post("/console/rules").then().statusCode(303);
+    }
+
+    @Test
+    void noPageCarriesAnInlineStyleOrScriptTheCspWouldRefuse() {
+        ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
+        for (String p : List.of("/console?window=15m", "/console?window=1h", "/console?window=24h", "/console/attempts",
+                "/console/attempts/stats", "/console/rules", "/console/rules?field=prefix&value=7958&reason=x",
+                "/console/verifications/vf_0123", "/console?window=custom&from=2026-01-01T00:00&to=2026-01-01T05:00")) {
+            String html = s.given().get(p).then().statusCode(200).extract().asString();
+            assertThat(html).as(p).doesNotContainPattern("(?i)\\sstyle\\s*=").doesNotContainIgnoringCase("<style")
+                    .doesNotContainPattern("(?i)\\son[a-z]+\\s*=").doesNotContainIgnoringCase("javascript:");
+            // inline scripts: only JSON data blocks
+            assertThat(html.replaceAll("(?s)<script type=\"application/json\"[^>]*>.*?</script>", ""))
+                    .as(p).doesNotContainPattern("<script(?![^>]*\\ssrc=)");
+        }
+        String html = ConsoleHttp.anonymous().get("/console/sign-in").then().statusCode(200).extract().asString();
+        assertThat(html).doesNotContainPattern("(?i)\\sstyle\\s*=").doesNotContainIgnoringCase("<style");
+    }
+
+    @Test
+    void aWrongCustomRangeIsSaidOnTheOverviewWhichShowsItsDefaultWindow() {
+        ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
+        s.given().get("/console?window=custom&from=2026-12-02T00:00&to=2026-12-01T00:00").then().statusCode(200)
+                .body(containsString("id=\"range-error\"")).body(containsString("must be before"));
+        s.given().get("/console?window=custom&from=2026-01-01T00:00&to=2026-12-01T00:00").then().statusCode(200)
+                .body(containsString("at most 31 days"));
     }
 
     @Test

@@ -52,15 +52,21 @@ class ConsolePerfTest {
             System.out.printf("seeded about %d records in %d s%n", records, (System.nanoTime() - t0) / 1_000_000_000);
             ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
             Map<String, String> pages = new LinkedHashMap<>();
-            for (String w : List.of("1h", "24h", "7d", "30d")) {
+            for (String w : List.of("15m", "1h", "24h", "7d", "30d")) {
                 pages.put("overview " + w, "/console?window=" + w);
             }
+            pages.put("overview custom 3 days", "/console?window=custom&from="
+                    + OverviewWindow.local(base.minus(Duration.ofDays(3))) + "&to=" + OverviewWindow.local(base));
             pages.put("attempts", "/console/attempts");
             pages.put("attempts by phone", "/console/attempts?phone=" + DaySeeder.BOMBED_PHONE.replace("+", "%2B"));
             pages.put("attempts by app", "/console/attempts?appId=" + DaySeeder.PUMPING_APP);
             pages.put("attempts by prefix", "/console/attempts?prefix=" + DaySeeder.PUMPED_PREFIX);
             pages.put("attempts by app and type", "/console/attempts?appId=bank&type=approved");
             pages.put("attempts by country and type", "/console/attempts?country=KZ&type=refused");
+            // the filter's count and top values (the fragment the attempts page loads after it is shown)
+            pages.put("stats, no filter (last 24 h)", "/console/attempts/stats");
+            pages.put("stats by app", "/console/attempts/stats?appId=" + DaySeeder.PUMPING_APP);
+            pages.put("stats by prefix", "/console/attempts/stats?prefix=" + DaySeeder.PUMPED_PREFIX);
             Map<String, Long> medians = new LinkedHashMap<>();
             for (var p : pages.entrySet()) {
                 List<Long> times = new ArrayList<>();

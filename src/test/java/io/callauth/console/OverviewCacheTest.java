@@ -48,7 +48,7 @@ class OverviewCacheTest {
         Instant target = now.plus(Duration.ofDays(500)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(20));
         clock.advance(Duration.between(now, target));
         clock.freeze();
-        redis.key().del("ca:console:overview:7d", "ca:console:overview:30d", "ca:console:overview:7d:refreshing");
+        redis.key().del(OverviewCache.KEY + "7d", OverviewCache.KEY + "30d", OverviewCache.KEY + "7d:refreshing");
     }
 
     @AfterEach
@@ -99,5 +99,26 @@ class OverviewCacheTest {
         started();
         assertThat(started("24h")).isEqualTo(before + 1);
         assertThat(started("1h")).isEqualTo(before + 1);
+        // the last 15 minutes too, from the records
+        long recent = cache.overview(OverviewWindow.named("15m", clock.instant())).totals().started();
+        assertThat(recent).isPositive();
+        started();
+        assertThat(cache.overview(OverviewWindow.named("15m", clock.instant())).totals().started()).isEqualTo(recent + 1);
+    }
+
+    @Test
+    void aCustomRangeIsServedFromItsComputationOfTheLastRefreshPeriod() throws Exception {
+        started();
+        Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+        OverviewWindow range = OverviewWindow.custom(hour.minus(Duration.ofHours(2)).toString(),
+                hour.plus(Duration.ofMinutes(30)).toString());
+        redis.key().del(OverviewCache.KEY + "custom:" + range.from().getEpochSecond() + "-" + range.to().getEpochSecond());
+        long first = cache.overview(range).totals().started();
+        assertThat(first).isPositive();
+        started();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(cache.overview(range).totals().started()).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(40));
+        assertThat(cache.overview(range).totals().started()).isEqualTo(first + 1);
     }
 }

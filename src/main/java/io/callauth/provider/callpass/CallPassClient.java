@@ -129,6 +129,11 @@ public class CallPassClient implements CallProvider, io.callauth.provider.CallRe
     }
 
     @Override
+    public boolean keepsRecording(java.util.Optional<JsonNode> record) {
+        return false; // CallPass keeps a status result, never audio
+    }
+
+    @Override
     public Uni<java.util.Optional<io.callauth.provider.CallAudio>> recording(io.callauth.provider.KeptCall call,
                                                                              java.util.Optional<JsonNode> record) {
         return Uni.createFrom().item(java.util.Optional.empty());

@@ -195,6 +195,12 @@ public class SunSimClient extends ClickToCallProvider implements io.callauth.pro
         return row;
     }
 
+    /** a recording exists when the call list row has a {@code callRecordId} */
+    @Override
+    public boolean keepsRecording(Optional<JsonNode> record) {
+        return record.map(r -> !r.path("callRecordId").asText("").isBlank()).orElse(false);
+    }
+
     /** the row's {@code callRecordId} through {@code getcallrecordfile}: mp3, Base64 in the answer, decoded here */
     @Override
     public Uni<Optional<io.callauth.provider.CallAudio>> recording(KeptCall call,

@@ -125,6 +125,12 @@ public class YunhuClient extends ClickToCallProvider implements io.callauth.prov
         return Uni.createFrom().item(Optional.ofNullable(call.pushed()).filter(JsonNode::isObject));
     }
 
+    /** a recording exists when the CDR names its file */
+    @Override
+    public boolean keepsRecording(Optional<JsonNode> record) {
+        return record.map(r -> !YunhuEvents.text(r, "recordfilename").isEmpty()).orElse(false);
+    }
+
     /**
      * The CDR's {@code recordfilename} through {@code GetRecodeFile} (read circuit), then its {@code downurl},
      * streamed: the link and the token stay here. No file name, or the file gone: none.
