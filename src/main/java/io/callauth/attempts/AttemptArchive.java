@@ -44,10 +44,22 @@ public class AttemptArchive {
 
     /** counters of one group (or the total) of a summary */
     public record Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals,
-                         double spend) {
+                         double spend, Map<String, Prevented> prevented) {
         /** counters without spend (no cost configured) */
         public Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals) {
-            this(started, approved, callsPlaced, callsDelivered, refusals, 0);
+            this(started, approved, callsPlaced, callsDelivered, refusals, 0, Map.of());
+        }
+
+        public Counts(long started, long approved, long callsPlaced, long callsDelivered, Map<String, Long> refusals,
+                      double spend) {
+            this(started, approved, callsPlaced, callsDelivered, refusals, spend, Map.of());
+        }
+    }
+
+    /** the calls refused starts did not place, under one rule (or reason), and what they would have cost */
+    public record Prevented(long calls, double cost) {
+        public Prevented plus(Prevented o) {
+            return new Prevented(calls + o.calls, cost + o.cost);
         }
     }
 

@@ -128,9 +128,10 @@ public class AttemptQueries {
         Grouping g = Grouping.of(groupBy);
         String dim = g.dim();
         String sql = "SELECT " + g.key() + " AS k, rule, sum(started), sum(approved), sum(calls_placed), sum(calls_delivered),"
-                + " sum(refused), sum(spend) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
+                + " sum(refused), sum(spend), sum(prevented), sum(prevented_cost) FROM attempt_rollups WHERE dim = ? AND hour >= ? AND hour < ? GROUP BY 1, 2";
         Map<String, Flows> flows = new TreeMap<>();
         Map<String, Map<String, Long>> refusals = new HashMap<>();
+        Map<String, Map<String, AttemptArchive.Prevented>> prevented = new HashMap<>();
         readGroups(sql, dim, from, to, (k, rs) -> {
             Flows f = flows.computeIfAbsent(k, x -> new Flows());
             f.started += rs.getLong(3);
@@ -142,10 +143,14 @@ public class AttemptQueries {
             if (!rule.isEmpty() && rs.getLong(7) > 0) {
                 refusals.computeIfAbsent(k, x -> new TreeMap<>()).merge(rule, rs.getLong(7), Long::sum);
             }
+            if (!rule.isEmpty() && rs.getLong(9) > 0) {
+                prevented.computeIfAbsent(k, x -> new TreeMap<>()).merge(rule,
+                        new AttemptArchive.Prevented(rs.getLong(9), rs.getDouble(10)), AttemptArchive.Prevented::plus);
+            }
         });
         Map<String, Counts> out = new TreeMap<>();
         flows.forEach((k, f) -> out.put(k, new Counts(f.started, f.approved, f.callsPlaced, f.callsDelivered,
-                refusals.getOrDefault(k, Map.of()), f.spend)));
+                refusals.getOrDefault(k, Map.of()), f.spend, prevented.getOrDefault(k, Map.of()))));
         return out;
     }
 

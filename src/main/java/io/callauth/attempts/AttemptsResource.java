@@ -169,6 +169,7 @@ public class AttemptsResource {
             long[] total = new long[4];
             double spend = 0;
             Map<String, Long> refusals = new java.util.TreeMap<>();
+            Map<String, AttemptArchive.Prevented> prevented = new java.util.TreeMap<>();
             for (String k : keys) {
                 AttemptArchive.Counts c = groups.getOrDefault(k, new AttemptArchive.Counts(0, 0, 0, 0, Map.of()));
                 out.add(Summary.Group.of(k.isEmpty() ? null : k, c, medians.get(k)));
@@ -178,9 +179,10 @@ public class AttemptsResource {
                 total[3] += c.callsDelivered();
                 spend += c.spend();
                 c.refusals().forEach((r, n) -> refusals.merge(r, n, Long::sum));
+                c.prevented().forEach((r, n) -> prevented.merge(r, n, AttemptArchive.Prevented::plus));
             }
             Summary.Group all = Summary.Group.of(null, new AttemptArchive.Counts(total[0], total[1], total[2], total[3],
-                    refusals, spend), medians.get(null));
+                    refusals, spend, prevented), medians.get(null));
             return new Summary(f, t, groupBy, out, all);
         });
     }

@@ -33,6 +33,8 @@ final class RollupWriter {
         long callsDelivered;
         long refused;
         double spend;
+        long prevented;
+        double preventedCost;
 
         void add(Flow flow) {
             switch (flow) {
@@ -120,11 +122,17 @@ final class RollupWriter {
             long hour = at - Math.floorMod(at, 3_600_000L);
             String[] values = {"", nz(provider), nz(country), nz(prefix), nz(app)};
             double cost = flow == Flow.CALL_PLACED ? callCost(r) : 0;
+            // a refused start that names the call it did not place (never a monitor-mode note)
+            double prevented = flow == Flow.REFUSED && !"monitor".equals(r.outcome()) ? preventedCost(r) : -1;
             for (int d = 0; d < DIMENSIONS.size(); d++) {
                 Counters k = sums.computeIfAbsent(new RollupKey(hour, DIMENSIONS.get(d), values[d], rule),
                         x -> new Counters());
                 k.add(flow);
                 k.spend += cost;
+                if (prevented >= 0) {
+                    k.prevented++;
+                    k.preventedCost += prevented;
+                }
             }
             VerificationRows.Cohort k = flow == Flow.APPROVED && r.verificationId() != null
                     ? cohorts.get(r.verificationId()) : null;
@@ -162,6 +170,22 @@ final class RollupWriter {
         return 0;
     }
 
+    /**
+     * What the call a refused start did not place would have cost: {@code prevented.cost} of the record's detail
+     * ({@code {"prevented": {"provider", "cost"}}}, written with costs configured); -1 when the record names none
+     */
+    static double preventedCost(AttemptRecord r) {
+        if (r.detail() == null || !r.detail().contains("\"prevented\"")) {
+            return -1;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode c = JSON.readTree(r.detail()).path("prevented").path("cost");
+            return c.isNumber() && c.asDouble() >= 0 ? c.asDouble() : -1;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return -1;
+        }
+    }
+
     private static void rollups(Connection c, TreeMap<RollupKey, Counters> sums) throws SQLException {
         if (sums.isEmpty()) {
             return;
@@ -171,7 +195,8 @@ final class RollupWriter {
         String[] dim = new String[n], value = new String[n], rule = new String[n];
         Long[] started = new Long[n], approved = new Long[n], placed = new Long[n], delivered = new Long[n],
                 refused = new Long[n];
-        Double[] spend = new Double[n];
+        Double[] spend = new Double[n], preventedCost = new Double[n];
+        Long[] prevented = new Long[n];
         int i = 0;
         for (var e : sums.entrySet()) {
             hour[i] = e.getKey().hour();
@@ -185,19 +210,23 @@ final class RollupWriter {
             delivered[i] = k.callsDelivered;
             refused[i] = k.refused;
             spend[i] = k.spend;
+            prevented[i] = k.prevented;
+            preventedCost[i] = k.preventedCost;
             i++;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO attempt_rollups AS r (hour, dim, value, rule, started, approved, calls_placed,
-                                                  calls_delivered, refused, spend)
+                                                  calls_delivered, refused, spend, prevented, prevented_cost)
                 SELECT timestamptz 'epoch' + u.h * interval '1 millisecond', u.dim, u.value, u.rule, u.s, u.a, u.p,
-                       u.d, u.f, u.c
+                       u.d, u.f, u.c, u.n, u.w
                 FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-                            ?::bigint[], ?::bigint[], ?::float8[]) AS u(h, dim, value, rule, s, a, p, d, f, c)
+                            ?::bigint[], ?::bigint[], ?::float8[], ?::bigint[], ?::float8[])
+                     AS u(h, dim, value, rule, s, a, p, d, f, c, n, w)
                 ON CONFLICT (dim, hour, value, rule) DO UPDATE SET started = r.started + excluded.started,
                     approved = r.approved + excluded.approved, calls_placed = r.calls_placed + excluded.calls_placed,
                     calls_delivered = r.calls_delivered + excluded.calls_delivered, refused = r.refused + excluded.refused,
-                    spend = r.spend + excluded.spend""")) {
+                    spend = r.spend + excluded.spend, prevented = r.prevented + excluded.prevented,
+                    prevented_cost = r.prevented_cost + excluded.prevented_cost""")) {
             ps.setArray(1, c.createArrayOf("bigint", hour));
             ps.setArray(2, c.createArrayOf("text", dim));
             ps.setArray(3, c.createArrayOf("text", value));
@@ -208,6 +237,8 @@ final class RollupWriter {
             ps.setArray(8, c.createArrayOf("bigint", delivered));
             ps.setArray(9, c.createArrayOf("bigint", refused));
             ps.setArray(10, c.createArrayOf("float8", spend));
+            ps.setArray(11, c.createArrayOf("bigint", prevented));
+            ps.setArray(12, c.createArrayOf("float8", preventedCost));
             ps.executeUpdate();
         }
     }

@@ -51,13 +51,55 @@ public record Summary(
             @Schema(required = true, description = "What the calls placed cost: each call at its provider's "
                     + "configured cost (`callauth.providers.<name>.cost` and its per-country and per-prefix "
                     + "overrides) when it was placed; 0 when no cost is configured", examples = "1234.5")
-            double spend) {
+            double spend,
+            @Schema(required = true, description = "The calls that rules, limits and the defence prevented: refused "
+                    + "starts (not resends, not bad input, not what a monitor-mode rule would have refused), each a "
+                    + "call not placed, at the cost the first provider for its destination would have charged. "
+                    + "Counted only for refusals recorded with costs configured; zero without")
+            Prevented prevented) {
 
         static Group of(String key, AttemptArchive.Counts c, Double median) {
             Double rate = c.started() == 0 ? null
                     : Math.min(1.0, Math.round(c.approved() * 10_000.0 / c.started()) / 10_000.0);
             return new Group(key, c.started(), c.approved(), rate, c.callsPlaced(), c.callsDelivered(), c.refusals(),
-                    median, Math.round(c.spend() * 10_000) / 10_000.0);
+                    median, round(c.spend()), Prevented.of(c.prevented()));
         }
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+
+    @Schema(name = "AttemptSummaryPrevented", description = "Calls not placed because a start was refused, and their "
+            + "would-be cost")
+    public record Prevented(
+            @Schema(required = true, description = "Refused starts that would have placed a call")
+            long calls,
+            @Schema(required = true, description = "What those calls would have cost: per call, the configured cost "
+                    + "of the provider routing would have called first for the destination", examples = "12.4")
+            double cost,
+            @Schema(required = true, description = "The same per rule (per reason where no rule fired), as in "
+                    + "`refusals`", examples = "{\"destination\": {\"calls\": 31, \"cost\": 12.4}}")
+            Map<String, ByRule> byRule) {
+
+        static Prevented of(Map<String, AttemptArchive.Prevented> byRule) {
+            long calls = 0;
+            double cost = 0;
+            Map<String, ByRule> out = new java.util.TreeMap<>();
+            for (var e : byRule.entrySet()) {
+                calls += e.getValue().calls();
+                cost += e.getValue().cost();
+                out.put(e.getKey(), new ByRule(e.getValue().calls(), round(e.getValue().cost())));
+            }
+            return new Prevented(calls, round(cost), out);
+        }
+    }
+
+    @Schema(name = "AttemptSummaryPreventedByRule", description = "The calls one rule (or reason) prevented")
+    public record ByRule(
+            @Schema(required = true, description = "Refused starts that would have placed a call")
+            long calls,
+            @Schema(required = true, description = "What those calls would have cost")
+            double cost) {
     }
 }

@@ -41,9 +41,11 @@ public class ConsoleQueries {
     private final ObjectMapper json;
     private final OverviewAlerts alerts;
     private final RecentOverview recent;
+    private final boolean costs;
 
     public ConsoleQueries(AttemptArchive archive, AgroalDataSource dataSource, ObjectMapper json,
-                          OverviewAlerts alerts, RecentOverview recent) {
+                          OverviewAlerts alerts, RecentOverview recent, io.callauth.routing.RoutingTable routing) {
+        this.costs = routing.costs().configured();
         this.archive = archive;
         this.dataSource = dataSource;
         this.json = json;
@@ -84,14 +86,82 @@ public class ConsoleQueries {
             Future<List<Overview.Alert>> alertsF = pool.submit(() -> timed("alerts", () -> alerts.alerts(from, to)));
             Future<List<Overview.Throttled>> throttledF = pool.submit(() -> timed("throttled",
                     () -> alerts.throttled(from, to)));
+            List<Future<Overview.SpendBreakdown>> spendF = new ArrayList<>();
+            if (costs) {
+                for (String[] d : new String[][]{{"provider", "provider"}, {"country", "country"},
+                        {"prefix", "range"}, {"appId", "app"}}) {
+                    spendF.add(pool.submit(() -> timed("spend " + d[0], () -> spendBreakdown(d[0], d[1], from, to))));
+                }
+            }
             Map<String, AttemptArchive.Counts> hourly = ArchiveQuery.join(hourlyF);
             List<Overview.Breakdown> breakdowns = new ArrayList<>();
             for (var f : breakdownF) {
                 breakdowns.add(ArchiveQuery.join(f));
             }
-            return overview(window, from, to, hourly, breakdowns, ArchiveQuery.join(alertsF),
+            List<Overview.SpendBreakdown> spend = new ArrayList<>();
+            for (var f : spendF) {
+                spend.add(ArchiveQuery.join(f));
+            }
+            Overview o = overview(window, from, to, hourly, breakdowns, ArchiveQuery.join(alertsF),
                     ArchiveQuery.join(throttledF), t0, now);
+            return costs ? withSpend(o, hourly, spend) : o;
         }
+    }
+
+    /** the overview with its spend: the total and the prevented calls from the hourly rollups, the breakdowns */
+    private static Overview withSpend(Overview o, Map<String, AttemptArchive.Counts> hourly,
+                                      List<Overview.SpendBreakdown> breakdowns) {
+        double total = 0;
+        Map<String, AttemptArchive.Prevented> prevented = new java.util.TreeMap<>();
+        for (AttemptArchive.Counts c : hourly.values()) {
+            total += c.spend();
+            c.prevented().forEach((r, p) -> prevented.merge(r, p, AttemptArchive.Prevented::plus));
+        }
+        long calls = 0;
+        double cost = 0;
+        List<Overview.PreventedRule> byRule = new ArrayList<>();
+        for (var e : prevented.entrySet().stream()
+                .sorted(Map.Entry.<String, AttemptArchive.Prevented>comparingByValue(
+                        java.util.Comparator.comparingDouble(AttemptArchive.Prevented::cost)).reversed()).toList()) {
+            calls += e.getValue().calls();
+            cost += e.getValue().cost();
+            byRule.add(new Overview.PreventedRule(e.getKey(), e.getValue().calls(), Overview.money(e.getValue().cost())));
+        }
+        Overview.Spend spend = new Overview.Spend(Overview.money(total), calls, Overview.money(cost), byRule,
+                breakdowns);
+        return new Overview(o.window(), o.from(), o.to(), o.totals(), o.chartJson(), o.breakdowns(), o.alerts(),
+                o.throttled(),
+                o.millis(), o.computedAt(), spend);
+    }
+
+    /** the window's values of one dimension by what their calls cost, the largest first (rows with spend only) */
+    private Overview.SpendBreakdown spendBreakdown(String dim, String title, Instant from, Instant to)
+            throws SQLException {
+        archive.ensureSchema();
+        String sql = """
+                SELECT value, sum(calls_placed), sum(spend), count(*) OVER () FROM attempt_rollups
+                WHERE dim = ? AND hour >= ? AND hour < ? AND rule = '' GROUP BY value HAVING sum(spend) > 0
+                ORDER BY 3 DESC, value LIMIT ?""";
+        List<Overview.SpendRow> rows = new ArrayList<>();
+        long n = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ArchiveQuery.customPlan(c);
+            ps.setString(1, dim);
+            ps.setObject(2, utc(from));
+            ps.setObject(3, utc(to));
+            ps.setInt(4, TOP);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1).isEmpty() ? null : rs.getString(1);
+                    n = rs.getLong(4);
+                    rows.add(new Overview.SpendRow(key == null ? "(none)" : key,
+                            key == null ? null : "/console/attempts?" + Links.query(Map.of(dim, key)), rs.getLong(2),
+                            Overview.money(rs.getDouble(3))));
+                }
+            }
+            c.commit();
+        }
+        return new Overview.SpendBreakdown(dim, title, rows, (int) Math.max(0, n - rows.size()));
     }
 
     @FunctionalInterface
@@ -138,7 +208,7 @@ public class ConsoleQueries {
         Overview.Totals totals = new Overview.Totals(t[0], t[1], t[2], t[3], t[4], byRule);
 
         return new Overview(window, from, to, totals, chart(json, "hour", labels, started, approved, refused),
-                breakdowns, alerts, throttled, (System.nanoTime() - t0) / 1_000_000, now);
+                breakdowns, alerts, throttled, (System.nanoTime() - t0) / 1_000_000, now, null);
     }
 
     /** the chart's data: one label (an ISO instant) per {@code step} (hour or minute) and the three series */

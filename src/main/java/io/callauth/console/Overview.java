@@ -6,7 +6,7 @@ import java.util.List;
 /** What the overview page shows for one window. */
 public record Overview(String window, Instant from, Instant to, Totals totals, String chartJson,
                        List<Breakdown> breakdowns, List<Alert> alerts, List<Throttled> throttled, long millis,
-                       Instant computedAt) {
+                       Instant computedAt, Spend spend) {
 
     /** when these figures were read from the rollups: "2026-12-01 09:41:07" */
     public String computedLabel() {
@@ -110,6 +110,29 @@ public record Overview(String window, Instant from, Instant to, Totals totals, S
 
     /** a range the static prefix limit refused starts into in this window, with its refusals */
     public record Throttled(String prefix, String link, long refused, BlockTarget block) {
+    }
+
+    /**
+     * With costs configured (else null): what the window's calls cost, in total and by provider, country, prefix and
+     * app, and the calls refused starts did not place with their would-be cost, by rule
+     */
+    public record Spend(String total, long prevented, String preventedCost, List<PreventedRule> preventedByRule,
+                        List<SpendBreakdown> breakdowns) {
+    }
+
+    public record PreventedRule(String rule, long calls, String cost) {
+    }
+
+    /** spend by one dimension, the largest first */
+    public record SpendBreakdown(String dim, String title, List<SpendRow> rows, int more) {
+    }
+
+    public record SpendRow(String key, String link, long callsPlaced, String spend) {
+    }
+
+    /** an amount as the overview shows it: "1,234.50" */
+    static String money(double v) {
+        return String.format(java.util.Locale.ROOT, "%,.2f", v);
     }
 
     static String percent(long started, long approved) {

@@ -125,7 +125,7 @@ public class RecentOverview {
         Overview.Totals totals = new Overview.Totals(t[0], t[1], t[2], t[3], t[4], byRule);
         return new Overview(w.name(), w.from(), w.to(), totals,
                 ConsoleQueries.chart(json, "minute", labels, started, approved, refused), breakdowns, out, throttled,
-                (System.nanoTime() - t0) / 1_000_000, now);
+                (System.nanoTime() - t0) / 1_000_000, now, null);
     }
 
     private static String title(String dim) {

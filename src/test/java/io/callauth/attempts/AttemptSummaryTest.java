@@ -164,6 +164,73 @@ class AttemptSummaryTest {
         assertThat(group(a, "B")).containsEntry("started", 2).containsEntry("approved", 1);
     }
 
+    /** an hour of ten days ago, 16:00 UTC, for the spend figures only */
+    static final Instant S = H.plus(Duration.ofHours(6));
+
+    private void record(Instant at, AttemptType type, String vid, String country, String provider, String outcome,
+                        String reason, String rule, String app, String detail) {
+        log.append(AttemptRecords.at(at.toEpochMilli(), type).verification(vid)
+                .phone("+" + ("RU".equals(country) ? "7916" : "7701") + "0000123", country)
+                .provider(provider).outcome(outcome).reason(reason).rule(rule).apiKey("test")
+                .client("203.0.113.2", "ua", app, "d").detail(detail).build()).await().indefinitely();
+    }
+
+    static String costs(double callpass, double yunhu) {
+        return "{\"routing\":\"adaptive\",\"providers\":[{\"provider\":\"callpass\",\"cost\":" + callpass
+                + "},{\"provider\":\"yunhu\",\"cost\":" + yunhu + "}]}";
+    }
+
+    static String prevented(double cost) {
+        return "{\"prevented\":{\"provider\":\"callpass\",\"cost\":" + cost + "}}";
+    }
+
+    /**
+     * Spend per group (each call at its placing provider's cost in its record) and the calls refused starts
+     * prevented, by rule, at their would-be cost; a monitor-mode note and a refusal that names no call prevent nothing.
+     */
+    @Test
+    void spendAndPreventedCalls() {
+        String run = Long.toHexString(System.nanoTime());
+        Instant s = S.plus(Duration.ofMinutes(5));
+        record(s, AttemptType.STARTED, "vf_s1" + run, "RU", "callpass", null, null, null, "A", null);
+        record(s.plusMillis(100), AttemptType.CALL_PLACED, "vf_s1" + run, "RU", "callpass", null, null, null, "A", costs(0.5, 0.7));
+        // its fallback: the second call costs yunhu's price
+        record(s.plusSeconds(30), AttemptType.CALL_PLACED, "vf_s1" + run, "RU", "yunhu", null, null, null, "A", costs(0.5, 0.7));
+        record(s.plusSeconds(1), AttemptType.STARTED, "vf_s2" + run, "KZ", "callpass", null, null, null, "B", null);
+        record(s.plusSeconds(1), AttemptType.CALL_PLACED, "vf_s2" + run, "KZ", "callpass", null, null, null, "B", costs(0.25, 0.3));
+        // two refused by the destination limit (RU, app A), one by a rule (KZ, app B)
+        record(s.plusSeconds(2), AttemptType.REFUSED, null, "RU", null, null, "rate_limited", "destination", "A", prevented(0.5));
+        record(s.plusSeconds(3), AttemptType.REFUSED, null, "RU", null, null, "rate_limited", "destination", "A", prevented(0.5));
+        record(s.plusSeconds(4), AttemptType.REFUSED, null, "KZ", null, null, "rule", "rule:r_kz", "B", prevented(0.25));
+        // what a monitor-mode rule would have refused, and a refusal without a would-be call: nothing prevented
+        record(s.plusSeconds(5), AttemptType.REFUSED, null, "RU", null, "monitor", "rule", "rule:r_mon", "A", prevented(0.5));
+        record(s.plusSeconds(6), AttemptType.REFUSED, null, "RU", null, null, "invalid_phone", null, "A", null);
+        assertThat(ingester.runOwn().failed()).isFalse();
+
+        String window = "from=" + S + "&to=" + S.plus(Duration.ofHours(1));
+        JsonPath c = summary(window + "&groupBy=country");
+        assertThat(group(c, "RU")).containsEntry("callsPlaced", 2).containsEntry("spend", 1.2f)
+                .containsEntry("prevented", Map.of("calls", 2, "cost", 1.0f,
+                        "byRule", Map.of("destination", Map.of("calls", 2, "cost", 1.0f))));
+        assertThat(group(c, "KZ")).containsEntry("callsPlaced", 1).containsEntry("spend", 0.25f)
+                .containsEntry("prevented", Map.of("calls", 1, "cost", 0.25f,
+                        "byRule", Map.of("rule:r_kz", Map.of("calls", 1, "cost", 0.25f))));
+        assertThat(c.getMap("total")).containsEntry("spend", 1.45f).containsEntry("prevented", Map.of("calls", 3,
+                "cost", 1.25f, "byRule", Map.of("destination", Map.of("calls", 2, "cost", 1.0f),
+                        "rule:r_kz", Map.of("calls", 1, "cost", 0.25f))));
+        JsonPath p = summary(window + "&groupBy=provider");
+        assertThat(group(p, "callpass")).containsEntry("spend", 0.75f);
+        assertThat(group(p, "yunhu")).containsEntry("spend", 0.7f);
+        JsonPath a = summary(window + "&groupBy=appId");
+        assertThat(group(a, "A")).containsEntry("spend", 1.2f);
+        assertThat(group(a, "B")).containsEntry("spend", 0.25f);
+        JsonPath x = summary(window + "&groupBy=prefix");
+        assertThat(x.getFloat("total.spend")).isEqualTo(1.45f);
+        // the other test's hours hold no spend and prevent nothing (no cost in their records)
+        assertThat(summary(WINDOW + "&groupBy=day").getMap("total.prevented"))
+                .isEqualTo(Map.of("calls", 0, "cost", 0.0f, "byRule", Map.of()));
+    }
+
     @Test
     void aWindowWithNothingIsEmptyNotAnError() {
         JsonPath s = summary("from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z&groupBy=country");

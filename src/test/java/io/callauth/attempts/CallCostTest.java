@@ -22,4 +22,21 @@ class CallCostTest {
         assertThat(RollupWriter.callCost(placed("callpass", null))).isZero();
         assertThat(RollupWriter.callCost(placed("callpass", "{\"cost\": not json"))).isZero();
     }
+
+    static AttemptRecord refused(String outcome, String detail) {
+        return AttemptRecords.at(1, AttemptType.REFUSED).outcome(outcome).reason("rate_limited").rule("destination")
+                .detail(detail).build();
+    }
+
+    @Test
+    void aRefusedStartsWouldBeCost() {
+        assertThat(RollupWriter.preventedCost(refused(null, "{\"prevented\":{\"provider\":\"callpass\",\"cost\":0.25}}")))
+                .isEqualTo(0.25);
+        assertThat(RollupWriter.preventedCost(refused(null, "{\"prevented\":{\"provider\":\"callpass\",\"cost\":0}}")))
+                .isZero();
+        // no would-be call named: nothing prevented
+        assertThat(RollupWriter.preventedCost(refused(null, null))).isNegative();
+        assertThat(RollupWriter.preventedCost(refused(null, "{\"prevented\":{}}"))).isNegative();
+        assertThat(RollupWriter.preventedCost(refused(null, "{\"prevented\": not json"))).isNegative();
+    }
 }

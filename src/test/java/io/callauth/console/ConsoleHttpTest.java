@@ -167,6 +167,15 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void withoutCostsConfiguredTheOverviewShowsNoSpend() {
+        // spend and prevented calls need costs (callauth.providers.<name>.cost): SpendOverviewTest configures them
+        ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
+        String html = s.given().get("/console?window=24h").then().statusCode(200).extract().asString();
+        assertThat(html).contains("id=\"by-provider\"").doesNotContain("id=\"spend\"", "data-stat=\"spend\"",
+                "spend-by-");
+    }
+
+    @Test
     void aRuleAddedInTheConsoleNamesTheConsoleUserInTheAuditTrailAndSignOutEndsTheSession() {
         ConsoleHttp.Session s = ConsoleHttp.signIn(Api.FRAUD_KEY);
         String phone = Api.newPhone();
