@@ -304,7 +304,7 @@ public class Rules {
     private Uni<Void> expire(Snapshot s) {
         long now = clock.millis();
         Uni<Void> done = Uni.createFrom().voidItem();
-        for (Compiled c : s.rules()) {
+        for (Snapshot.Compiled c : s.rules()) {
             if (c.rule().expiredAt(now)) {
                 done = done.chain(() -> remove(c.rule().id(), SYSTEM, "expire").replaceWithVoid());
             }
@@ -373,47 +373,6 @@ public class Rules {
             return json.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + o.getClass().getSimpleName(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- matching
-
-    /** a rule ready to match: its test compiled once (an ip rule's range parsed once) */
-    record Compiled(Rule rule, java.util.function.Predicate<AbuseGuard.Attempt> test) {
-
-        static Compiled of(Rule r) {
-            return new Compiled(r, r.field().matcher(r.value()));
-        }
-
-        boolean matches(AbuseGuard.Attempt a) {
-            return test.test(a);
-        }
-    }
-
-    /** one version of the rule set, immutable */
-    record Snapshot(long version, List<Compiled> rules) {
-        static final Snapshot EMPTY = new Snapshot(-1, List.of());
-
-        static Snapshot of(long version, List<Rule> rules) {
-            return new Snapshot(version, rules.stream().map(Compiled::of).toList());
-        }
-
-        /** the rules in force at {@code now} that match the attempt, oldest first */
-        List<Rule> matching(AbuseGuard.Attempt a, long now) {
-            List<Rule> out = null;
-            for (Compiled c : rules) {
-                if (!c.rule().expiredAt(now) && c.matches(a)) {
-                    if (out == null) {
-                        out = new ArrayList<>(2);
-                    }
-                    out.add(c.rule());
-                }
-            }
-            return out == null ? List.of() : out;
-        }
-
-        Optional<Rule> byId(String id) {
-            return rules.stream().map(Compiled::rule).filter(r -> r.id().equals(id)).findFirst();
         }
     }
 }
