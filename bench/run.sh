@@ -6,6 +6,8 @@
 #   LIMITS=on bench/run.sh       # with the production rate limits (to measure what they add)
 #   INGEST=off bench/run.sh      # without the archive ingester (to measure what it costs the request path)
 #   ROUNDS=5 CORE=1 bench/run.sh # five start+check rounds, the app alone on core 1: how the JIT's warm-up fades
+#   ROUTING=static bench/run.sh  # chain callpass,yunhu with costs, routing static (ROUTING=adaptive: the planner on
+#                                # the start path); what the choice costs a start, compared between the two
 #   WORKER=separate bench/run.sh # the app as an api replica (CALLAUTH_ROLES=api), its background work (call tracking,
 #                                # the archive ingester) in a second process with CALLAUTH_ROLES=worker, off the app's core
 set -euo pipefail
@@ -20,6 +22,11 @@ LIMITS=${LIMITS:-off}
 INGEST=${INGEST:-on}
 case "$INGEST" in on|off) ;; *) echo "INGEST must be on or off" >&2; exit 2 ;; esac
 WORKER=${WORKER:-same}
+# the load is what pumping looks like (thousands of fresh numbers a second, none approved): the automatic defence
+# would block it within seconds, so it is off unless DEFENCE says otherwise (monitor: the detector runs, refuses nothing)
+DEFENCE=${DEFENCE:-off}
+ROUTING=${ROUTING:-}
+case "$ROUTING" in ''|static|adaptive) ;; *) echo "ROUTING must be static or adaptive" >&2; exit 2 ;; esac
 case "$WORKER" in same|separate) ;; *) echo "WORKER must be same or separate" >&2; exit 2 ;; esac
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)-limits-$LIMITS-ingest-$INGEST-worker-$WORKER}
 mkdir -p "$OUT"
@@ -79,6 +86,15 @@ export CALLAUTH_API_KEYS="bench:verify:$(printf bench-key | sha256sum | cut -d' 
 export CALLAUTH_CODE_SECRET=bench-secret-0123456789-0123456789-0123
 export CALLAUTH_PROVIDERS_CHAIN=callpass CALLAUTH_PROVIDERS_CALLPASS_URL=http://127.0.0.1:$EMU_PORT
 export CALLAUTH_PROVIDERS_CALLPASS_TOKEN=benchtoken QUARKUS_LOG_LEVEL=WARN
+export CALLAUTH_DEFENCE_MODE=$DEFENCE
+if [ -n "$ROUTING" ]; then
+  # two providers with costs, CallPass the cheaper; Yunhu is configured but never called (its address is closed):
+  # exploration is 0, so that both modes place every call with CallPass and differ only by the choice itself
+  export CALLAUTH_PROVIDERS_CHAIN=callpass,yunhu CALLAUTH_PROVIDERS_CALLPASS_COST=0.40 CALLAUTH_PROVIDERS_YUNHU_COST=0.60 \
+    CALLAUTH_PROVIDERS_YUNHU_URL=http://127.0.0.1:9 CALLAUTH_PROVIDERS_YUNHU_APPID=bench CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY=bench \
+    CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER=7003 CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS=2190245566 \
+    CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET=bench-callback-secret CALLAUTH_ROUTING_MODE=$ROUTING CALLAUTH_ROUTING_EXPLORE=0
+fi
 if [ "$LIMITS" = off ]; then
   export CALLAUTH_RATE_LIMITS_DESTINATION=off CALLAUTH_RATE_LIMITS_IP=off CALLAUTH_RATE_LIMITS_PREFIX=off \
     CALLAUTH_RATE_LIMITS_API_KEY=off CALLAUTH_RATE_LIMITS_CHECK_IP=off
@@ -182,7 +198,7 @@ phase() {
   LAST=$o
 }
 echo "warm-up (${WARMUP} s)"; "${OTHERS[@]}" wrk -t1 -c4 -d"${WARMUP}s" -s bench/start.lua "$URL" > /dev/null; rm -f "$OUT"/ids-*.txt
-echo "bench/run.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase, $ROUNDS round(s), limits $LIMITS, ingest $INGEST, worker $WORKER, app on core ${CORE:-any}" > "$OUT/summary.txt"
+echo "bench/run.sh: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per phase, $ROUNDS round(s), limits $LIMITS, ingest $INGEST, worker $WORKER, defence $DEFENCE, routing ${ROUTING:-default}, app on core ${CORE:-any}" > "$OUT/summary.txt"
 for r in $(seq 1 "$ROUNDS"); do
   phase "start: POST /v1/verifications" bench/start.lua
   phase "check: POST /v1/verifications/{id}/check" bench/check.lua

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the one connected to), signed with the endpoint's secrets in force, posted ({@link WebhookHttp}), and its answer
  * recorded ({@link TryOutcomes}). An endpoint has at most {@code max-concurrency-per-endpoint} requests in flight and
  * the replica {@code max-concurrency}, and a round claims only what it can send at once: a hanging endpoint holds its
- * own slots, never another endpoint's events.
+ * own slots, never another endpoint's events. A delivered try claims the endpoint's next due tries at once (a backlog
+ * drains at the endpoint's pace, not a round's); rounds find new events and the retries that fall due.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -50,9 +52,12 @@ public class WebhookSender {
     private final String token = Ids.random("snd_", 8);
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final Object slots = new Object();
+    /** the enabled endpoints the newest round saw: refills send only to these */
+    private volatile Map<String, Endpoint> current = Map.of();
     private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-send-", 0).factory());
-    private ScheduledExecutorService loop;
+    private volatile ScheduledExecutorService loop;
 
     public WebhookSender(WebhookStore store, DeliveryQueue queue, WebhookHttp http, Targets targets, SecretBox box,
                          TryOutcomes outcomes, WebhooksConfig config, DeliveryConfig delivery, Clock clock,
@@ -130,53 +135,122 @@ public class WebhookSender {
      */
     public List<CompletableFuture<Void>> round() {
         List<CompletableFuture<Void>> started = new ArrayList<>();
+        Map<String, Endpoint> now = new HashMap<>();
         for (Endpoint ep : store.all()) {
-            if (!ep.enabled()) {
-                continue;
+            if (ep.enabled()) {
+                now.put(ep.id(), ep);
             }
-            AtomicInteger mine = inFlight.computeIfAbsent(ep.id(), k -> new AtomicInteger());
-            int free = Math.min(config.maxConcurrencyPerEndpoint() - mine.get(), config.maxConcurrency() - total.get());
-            if (free <= 0) {
-                continue;
-            }
+        }
+        current = now;
+        for (Endpoint ep : now.values()) {
+            fill(ep, started);
+        }
+        return started;
+    }
+
+    /**
+     * Claims as many of the endpoint's due tries as its free slots take and starts sending them (adding each to
+     * {@code started} when given). Slots are reserved before the claim, so that rounds and the refills of tries that
+     * just ended never put more requests in flight than the caps allow.
+     */
+    private void fill(Endpoint ep, List<CompletableFuture<Void>> started) {
+        AtomicInteger mine = inFlight.computeIfAbsent(ep.id(), k -> new AtomicInteger());
+        int reserved = reserve(mine);
+        if (reserved == 0) {
+            return;
+        }
+        int used = 0;
+        try {
             long leaseEnd = clock.millis() + delivery.lease().toMillis();
             if (ep.format() == Format.BATCH) {
-                for (int i = 0; i < free; i++) {
+                while (used < reserved) {
                     List<DeliveryQueue.Claimed> claimed = queue.claim(ep.id(), config.batchMax(), leaseEnd, token);
                     if (claimed.isEmpty()) {
                         break;
                     }
-                    started.add(send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
+                    add(started, send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
                             .toList(), claimed.stream().map(DeliveryQueue.Claimed::body).toList()), mine));
+                    used++;
                     if (claimed.size() < config.batchMax()) {
                         break;
                     }
                 }
             } else {
-                for (DeliveryQueue.Claimed c : queue.claim(ep.id(), free, leaseEnd, token)) {
-                    started.add(send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
+                for (DeliveryQueue.Claimed c : queue.claim(ep.id(), reserved, leaseEnd, token)) {
+                    add(started, send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
+                    used++;
                 }
             }
+        } finally {
+            release(mine, reserved - used);
         }
-        return started;
     }
 
+    private static void add(List<CompletableFuture<Void>> started, CompletableFuture<Void> f) {
+        if (started != null) {
+            started.add(f);
+        }
+    }
+
+    /** reserves the endpoint's free slots within the replica's: how many */
+    private int reserve(AtomicInteger mine) {
+        synchronized (slots) {
+            int free = Math.min(config.maxConcurrencyPerEndpoint() - mine.get(), config.maxConcurrency() - total.get());
+            if (free <= 0) {
+                return 0;
+            }
+            mine.addAndGet(free);
+            total.addAndGet(free);
+            return free;
+        }
+    }
+
+    private void release(AtomicInteger mine, int n) {
+        if (n > 0) {
+            synchronized (slots) {
+                mine.addAndGet(-n);
+                total.addAndGet(-n);
+            }
+        }
+    }
+
+    /** sends one request in a slot already reserved; a delivered try refills the endpoint's slots at once */
     private CompletableFuture<Void> send(Endpoint ep, List<DeliveryQueue.Claimed> claimed, Outgoing out,
                                          AtomicInteger mine) {
-        mine.incrementAndGet();
-        total.incrementAndGet();
         return CompletableFuture.runAsync(() -> {
+            boolean delivered = false;
             try {
                 WebhookHttp.Answer answer = post(ep, out);
                 outcomes.record(ep, token, claimed, answer);
+                delivered = answer.delivered();
             } catch (RuntimeException e) {
                 // not recorded: the lease runs out and the tries are due again
                 LOG.warnf("webhook try to %s not recorded: %s", ep.id(), e.toString());
             } finally {
-                mine.decrementAndGet();
-                total.decrementAndGet();
+                release(mine, 1);
             }
+            refill(ep.id(), delivered);
         }, requests);
+    }
+
+    /**
+     * After a delivered try, while the loop runs: the endpoint's next due tries at once, not a round later, so that a
+     * backlog drains as fast as the endpoint answers. Only an endpoint of the newest round (still there, still
+     * enabled: a change is seen within a round) and only after a success (a failing endpoint waits for its retries'
+     * times, claimed by the rounds).
+     */
+    private void refill(String endpointId, boolean delivered) {
+        if (!delivered || loop == null || paused) {
+            return;
+        }
+        Endpoint ep = current.get(endpointId);
+        if (ep != null) {
+            try {
+                fill(ep, null);
+            } catch (RuntimeException e) {
+                LOG.debugf("webhook refill of %s failed (the next round claims it): %s", endpointId, e.toString());
+            }
+        }
     }
 
     private WebhookHttp.Answer post(Endpoint ep, Outgoing out) {

@@ -2,6 +2,11 @@ package io.callauth.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
 import com.standardwebhooks.Webhook;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.callauth.webhooks.Receiver;
@@ -15,6 +20,7 @@ import redis.embedded.RedisServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +33,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Webhooks in the packaged app (prod profile), two replicas on one Redis: a flow's events reach a receiver once,
  * signed (checked with the Standard Webhooks reference library); a replica SIGKILLed while deliveries are in flight
- * and a Redis restarted (with its append-only file) while tries are pending lose none.
+ * and a Redis restarted (with its append-only file) while tries are pending lose none; the console's Webhooks page (a
+ * fraud analyst in Chromium, on the replica that survived) shows the endpoint's health and every delivery, the retried
+ * ones with their tries. Screenshots go to target/screenshots/it-webhooks*.png.
  */
 class WebhooksIT {
 
@@ -42,6 +50,7 @@ class WebhooksIT {
     static String webhookId;
     static String secret;
     static final ObjectMapper JSON = new ObjectMapper();
+    static final Path SHOTS = Paths.get("target", "screenshots");
 
     @BeforeAll
     static void boot() throws Exception {
@@ -51,6 +60,7 @@ class WebhooksIT {
         redisDir = Files.createTempDirectory("callauth-webhooks-it-redis");
         redis = redis();
         Map<String, String> env = ProdJarIT.env("redis://127.0.0.1:" + redisPort, callpass.url());
+        env.put("CALLAUTH_API_KEYS", env.get("CALLAUTH_API_KEYS") + "," + ArchiveIT.FRAUD);
         env.put("CALLAUTH_WEBHOOKS_ALLOW_HTTP", "true");
         env.put("CALLAUTH_WEBHOOKS_ALLOWED_HOSTS", "127.0.0.1");
         // short enough for a test run: a try waits 3 s for its answer, a dead sender's tries come back after 6 s
@@ -135,7 +145,8 @@ class WebhooksIT {
         // 1. two replicas: every event once, signed as Standard Webhooks says
         String first = approvedFlow("+79165551201");
         await().atMost(Duration.ofSeconds(30)).until(() -> types(about(first)).containsAll(FLOW));
-        Thread.sleep(1500); // a second sender that would send again has had many rounds by now
+        // and no more: a second sender that would send again has had many rounds in 1.5 s
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> about(first).size() == 3);
         List<Receiver.Request> got = about(first);
         assertThat(got).hasSize(3);
         assertThat(got).extracting(Receiver.Request::webhookId).doesNotHaveDuplicates();
@@ -170,6 +181,57 @@ class WebhooksIT {
         });
         for (Receiver.Request r : receiver.requests("/hook")) {
             new Webhook(secret).verify(r.body(), r.headers());
+        }
+
+        // 4. the console's Webhooks page on the replica that lived: the endpoint, its health and its deliveries
+        consoleShowsTheDeliveries(List.of(first, second, third));
+    }
+
+    /** a fraud analyst signs in on replica B: every event the receiver got is listed as delivered, the retried ones too */
+    static void consoleShowsTheDeliveries(List<String> verifications) throws Exception {
+        Files.createDirectories(SHOTS);
+        Map<String, Integer> tries = new java.util.HashMap<>();
+        for (String v : verifications) {
+            for (Receiver.Request r : about(v)) {
+                tries.merge(r.webhookId(), 1, Integer::sum);
+            }
+        }
+        try (Playwright playwright = io.callauth.common.Chromium.playwright();
+             Browser browser = io.callauth.common.Chromium.launch(playwright);
+             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setBaseURL(b.url())
+                     .setViewportSize(1440, 900))) {
+            Page page = context.newPage();
+            page.setDefaultTimeout(15_000);
+            page.navigate("/console/webhooks");
+            page.waitForURL("**/console/sign-in**");
+            page.fill("#key", "fraud-key");
+            page.click("button[type=submit]");
+            page.waitForURL("**/console");
+            page.navigate("/console/webhooks");
+            Locator panel = page.locator("[data-webhook='" + webhookId + "']");
+            assertThat(panel.locator("[data-field=url]").textContent()).isEqualTo(receiver.url("/hook").toString());
+            assertThat(panel.locator("[data-state]").getAttribute("data-state")).isEqualTo("enabled");
+            assertThat(Integer.parseInt(panel.locator("b[data-count=delivered]").textContent().strip()))
+                    .isGreaterThanOrEqualTo(tries.size());
+            assertThat(panel.locator("b[data-count=pending]").textContent().strip()).isEqualTo("0");
+            assertThat(panel.locator("b[data-count=failed]").textContent().strip()).isEqualTo("0");
+            // the 503s of step 3 and the tries the killed replica left were all followed by a delivery
+            assertThat(panel.locator("[data-field=last-failure]").textContent()).contains("no failure");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("it-webhooks.png")).setFullPage(true));
+
+            panel.locator("a[data-link=deliveries]").click();
+            page.waitForURL("**/console/webhooks/" + webhookId);
+            for (var e : tries.entrySet()) {
+                Locator row = page.locator("#deliveries tr[data-event='" + e.getKey() + "']");
+                assertThat(row.count()).as(e.getKey()).isEqualTo(1);
+                assertThat(row.getAttribute("data-status")).as(e.getKey()).isEqualTo("delivered");
+                // an event the receiver got more than once (a 503, a hung try) shows it was tried again
+                assertThat(Integer.parseInt(row.locator("td.num").textContent().strip())).as(e.getKey())
+                        .isGreaterThanOrEqualTo(e.getValue() == 1 ? 1 : 2);
+            }
+            assertThat(tries.values()).as("some events were retried").anyMatch(n -> n > 1);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("it-webhook-deliveries.png"))
+                    .setFullPage(true));
         }
     }
 }
