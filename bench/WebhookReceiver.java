@@ -44,6 +44,9 @@ public class WebhookReceiver {
 
     public static void main(String[] args) throws Exception {
         int port = args.length >= 2 && args[0].equals("--port") ? Integer.parseInt(args[1]) : 9999;
+        // the JDK's server writes an answer's head and body apart: with Nagle's algorithm on, the body waits for the
+        // client's delayed ACK (40 ms on Linux), and the receiver, not the sender, would set the pace
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", WebhookReceiver::handle);

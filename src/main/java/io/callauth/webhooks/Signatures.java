@@ -24,14 +24,30 @@ public final class Signatures {
     private static final String VERSION = "v1";
     private static final String HMAC = "HmacSHA256";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Mac.getInstance is the costly part; init with each endpoint's key is cheap */
-    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+    /**
+     * Mac.getInstance is the costly part (init with each endpoint's key is cheap); sends run on virtual threads, each
+     * new, so a thread-local would make one per request: a pool instead
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Mac> MACS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MACS_KEPT = 64;
+
+    private static Mac mac() {
+        Mac mac = MACS.poll();
+        if (mac != null) {
+            return mac;
+        }
         try {
             return Mac.getInstance(HMAC);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    });
+    }
+
+    private static void giveBack(Mac mac) {
+        if (MACS.size() < MACS_KEPT) {
+            MACS.offer(mac);
+        }
+    }
 
     private Signatures() {
     }
@@ -124,13 +140,15 @@ public final class Signatures {
     }
 
     private static byte[] mac(byte[] key, byte[] prefix, byte[] body) {
-        Mac mac = MACS.get();
+        Mac mac = mac();
         try {
             mac.init(new SecretKeySpec(key, HMAC));
+            mac.update(prefix);
+            byte[] out = mac.doFinal(body);
+            giveBack(mac);
+            return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        mac.update(prefix);
-        return mac.doFinal(body);
     }
 }

@@ -57,7 +57,8 @@ public class WebhookSender {
     private volatile Map<String, Endpoint> current = Map.of();
     private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-send-", 0).factory());
-    private volatile ScheduledExecutorService loop;
+    private ScheduledExecutorService loop;
+    private volatile boolean stopping;
 
     public WebhookSender(WebhookStore store, DeliveryQueue queue, WebhookHttp http, Targets targets, SecretBox box,
                          TryOutcomes outcomes, WebhooksConfig config, DeliveryConfig delivery, Clock clock,
@@ -91,6 +92,7 @@ public class WebhookSender {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         if (loop != null) {
             loop.shutdownNow();
         }
@@ -112,7 +114,8 @@ public class WebhookSender {
 
     /**
      * Stops this replica's loop from starting rounds (after the one under way, if any) until {@link #resume()}; the
-     * requests already started still end. For tests that drive {@link #round()} by hand, with {@link #idle()}.
+     * requests already started still end (and refill their endpoint's slots while it has due tries). For tests that
+     * drive {@link #round()} by hand, with {@link #idle()}.
      */
     public void pause() {
         synchronized (roundLock) {
@@ -234,13 +237,13 @@ public class WebhookSender {
     }
 
     /**
-     * After a delivered try, while the loop runs: the endpoint's next due tries at once, not a round later, so that a
-     * backlog drains as fast as the endpoint answers. Only an endpoint of the newest round (still there, still
-     * enabled: a change is seen within a round) and only after a success (a failing endpoint waits for its retries'
-     * times, claimed by the rounds).
+     * After a delivered try: the endpoint's next due tries at once, not a round later, so that a backlog drains as
+     * fast as the endpoint answers (a round started by hand, in tests, drains it too). Only an endpoint of the newest
+     * round (still there, still enabled: a change is seen within a round) and only after a success (a failing endpoint
+     * waits for its retries' times, claimed by the rounds).
      */
     private void refill(String endpointId, boolean delivered) {
-        if (!delivered || loop == null || paused) {
+        if (!delivered || stopping) {
             return;
         }
         Endpoint ep = current.get(endpointId);

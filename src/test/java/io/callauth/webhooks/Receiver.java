@@ -142,6 +142,12 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK's server writes an answer's head and body apart: with Nagle's algorithm on, the body waits for the
+        // client's delayed ACK (40 ms on Linux). Read once, when the JDK's first server starts (the pom sets it too)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private Receiver(Clock clock) throws IOException {
         this.clock = clock;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();

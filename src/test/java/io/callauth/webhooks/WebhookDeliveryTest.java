@@ -386,6 +386,27 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aBacklogDrainsAtTheEndpointsPaceInOneRoundAndNeverOverItsSlots() {
+        // every request held 20 ms: the slots' tries overlap, and each delivered one claims the next due try at once
+        receiver.on("/backlog", new Receiver.Hang(Duration.ofMillis(20), Receiver.ok()));
+        Registered ep = register(Api.VERIFY_KEY, "/backlog", List.of("verification.approved"));
+        for (int i = 0; i < 40; i++) {
+            Api.verify().post("/v1/webhooks/" + ep.id() + "/test").then().statusCode(202);
+        }
+        // one round, no other: its 4 tries refill their slots until the queue is empty
+        List<CompletableFuture<Void>> first = sender.round();
+        assertThat(first).hasSize(4);
+        receiver.await("/backlog", 40);
+        await().atMost(Duration.ofSeconds(20)).until(sender::idle);
+        assertThat(receiver.requests("/backlog")).extracting(Receiver.Request::webhookId).doesNotHaveDuplicates()
+                .hasSize(40);
+        // four refills racing for the endpoint's slots never put a fifth request in flight
+        assertThat(receiver.maxInFlight("/backlog")).isEqualTo(4);
+        assertThat(deliveries(Api.VERIFY_KEY, ep.id())).hasSize(40)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED));
+    }
+
+    @Test
     void aSenderThatDiesMidDeliveryLosesNothing() {
         Registered ep = register(Api.VERIFY_KEY, "/later", List.of("verification.approved"));
         clock.freeze();
