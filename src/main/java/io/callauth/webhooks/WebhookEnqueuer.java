@@ -18,7 +18,7 @@ import java.util.Optional;
  * ({@link EventMapper}) and queues a due try for each endpoint that receives them ({@link EventPublisher}). A batch
  * handed twice queues nothing twice: an event's id comes from its stream entry, and an event already in an endpoint's
  * log is not queued again. The entries are acknowledged only after their tries are in Redis, so an event is never lost
- * between the stream and the queues. The sending is {@link WebhookSender}'s.
+ * between the stream and the queues. The sending is {@link WebhookSender}'s, nudged when events were queued.
  */
 @ApplicationScoped
 public class WebhookEnqueuer implements StreamJob {
@@ -32,9 +32,11 @@ public class WebhookEnqueuer implements StreamJob {
     private final EventPublisher publisher;
     private final DeliveryConfig config;
     private final RedisDataSource redis;
+    private final WebhookSender sender;
 
     public WebhookEnqueuer(WebhookStore store, EventMapper mapper, EventPublisher publisher, DeliveryConfig config,
-                           RedisDataSource redis) {
+                           RedisDataSource redis, WebhookSender sender) {
+        this.sender = sender;
         this.store = store;
         this.mapper = mapper;
         this.publisher = publisher;
@@ -66,6 +68,9 @@ public class WebhookEnqueuer implements StreamJob {
             mapper.map(e.archiveId(), r, next).ifPresent(events::add);
         }
         EventPublisher.Queued q = publisher.publish(events, endpoints);
+        if (q.queued() > 0) {
+            sender.nudge();
+        }
         return new Done(q.queued(), q.duplicates());
     }
 

@@ -57,8 +57,9 @@ public class WebhookSender {
     private volatile Map<String, Endpoint> current = Map.of();
     private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("webhook-send-", 0).factory());
-    private ScheduledExecutorService loop;
+    private volatile ScheduledExecutorService loop;
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
 
     public WebhookSender(WebhookStore store, DeliveryQueue queue, WebhookHttp http, Targets targets, SecretBox box,
                          TryOutcomes outcomes, WebhooksConfig config, DeliveryConfig delivery, Clock clock,
@@ -89,6 +90,24 @@ public class WebhookSender {
         });
         long tick = Math.max(10, delivery.tick().toMillis());
         loop.scheduleWithFixedDelay(this::safeRound, 2000, tick, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks this replica's loop for a round now (the enqueuer just queued events): new events leave without waiting for
+     * the next tick. Nothing when the loop does not run here or a round is already asked for.
+     */
+    public void nudge() {
+        ScheduledExecutorService l = loop;
+        if (l != null && !stopping && nudged.compareAndSet(false, true)) {
+            try {
+                l.execute(() -> {
+                    nudged.set(false);
+                    safeRound();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nudged.set(false);
+            }
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -27,11 +27,11 @@ public interface WebhooksConfig {
     Duration timeout();
 
     /** requests in flight to one endpoint at once, per replica */
-    @WithDefault("4")
+    @WithDefault("16")
     int maxConcurrencyPerEndpoint();
 
     /** requests in flight to all endpoints at once, per replica */
-    @WithDefault("64")
+    @WithDefault("256")
     int maxConcurrency();
 
     /** events per request of a {@code batch} endpoint */

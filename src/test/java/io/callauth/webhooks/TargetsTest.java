@@ -206,8 +206,8 @@ class TargetsTest {
         assertThat(c.allowHttp()).isFalse();
         assertThat(c.allowedHosts()).isEmpty();
         assertThat(c.timeout()).hasSeconds(10);
-        assertThat(c.maxConcurrencyPerEndpoint()).isEqualTo(4);
-        assertThat(c.maxConcurrency()).isEqualTo(64);
+        assertThat(c.maxConcurrencyPerEndpoint()).isEqualTo(16);
+        assertThat(c.maxConcurrency()).isEqualTo(256);
         assertThat(c.batchMax()).isEqualTo(500);
         assertThat(c.disableAfter()).hasDays(3);
         assertThat(c.retention()).hasDays(7);

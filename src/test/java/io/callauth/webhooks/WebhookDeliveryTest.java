@@ -57,6 +57,8 @@ class WebhookDeliveryTest {
     RedisDataSource redis;
     @Inject
     AlertEvents alerts;
+    @Inject
+    WebhooksConfig config;
 
     final ObjectMapper json = new ObjectMapper();
     final List<String> created = new ArrayList<>();
@@ -220,7 +222,7 @@ class WebhookDeliveryTest {
         });
         // since just before this flow: the window holds its records and little else. Whatever else the archive holds
         // for the key in the window (the records of the test classes run before this one in the same app) is queued
-        // too, and a round sends at most max-concurrency-per-endpoint (4) tries of an endpoint: rounds until the
+        // too, and a round sends at most max-concurrency-per-endpoint tries of an endpoint at once: rounds until the
         // queue is drained, not one
         var answer = Api.verify().body(Map.of("since", flowStarted.minusSeconds(1).toString()))
                 .post("/v1/webhooks/" + mine.id() + "/replay").then().statusCode(202).extract().jsonPath();
@@ -366,7 +368,8 @@ class WebhookDeliveryTest {
         receiver.on("/hang", Receiver.hang(Duration.ofSeconds(30)));
         Registered slow = register(Api.VERIFY_KEY, "/hang", List.of("verification.approved"));
         Registered fast = register(Api.VERIFY_KEY, "/fast", List.of("verification.approved"));
-        for (int i = 0; i < 6; i++) {
+        int slots = config.maxConcurrencyPerEndpoint();
+        for (int i = 0; i < slots + 2; i++) {
             Api.verify().post("/v1/webhooks/" + slow.id() + "/test").then().statusCode(202);
         }
         long t0 = System.nanoTime();
@@ -376,9 +379,9 @@ class WebhookDeliveryTest {
         receiver.await("/fast", 1);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         CompletableFuture.allOf(second.toArray(CompletableFuture[]::new)).orTimeout(5, TimeUnit.SECONDS).join();
-        // the hanging endpoint holds its own slots only: 4 at once, the rest wait in its queue
-        assertThat(first).hasSize(4);
-        assertThat(receiver.maxInFlight("/hang")).isLessThanOrEqualTo(4);
+        // the hanging endpoint holds its own slots only: all of them at once, the rest wait in its queue
+        assertThat(first).hasSize(slots);
+        assertThat(receiver.maxInFlight("/hang")).isLessThanOrEqualTo(slots);
         assertThat(deliveries(Api.VERIFY_KEY, fast.id())).singleElement()
                 .satisfies(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED));
         receiver.close(); // releases the hanging requests
@@ -390,19 +393,22 @@ class WebhookDeliveryTest {
         // every request held 20 ms: the slots' tries overlap, and each delivered one claims the next due try at once
         receiver.on("/backlog", new Receiver.Hang(Duration.ofMillis(20), Receiver.ok()));
         Registered ep = register(Api.VERIFY_KEY, "/backlog", List.of("verification.approved"));
-        for (int i = 0; i < 40; i++) {
+        int slots = config.maxConcurrencyPerEndpoint();
+        int backlog = slots * 5;
+        for (int i = 0; i < backlog; i++) {
             Api.verify().post("/v1/webhooks/" + ep.id() + "/test").then().statusCode(202);
         }
-        // one round, no other: its 4 tries refill their slots until the queue is empty
+        // one round, no other: its tries refill their slots until the queue is empty
         List<CompletableFuture<Void>> first = sender.round();
-        assertThat(first).hasSize(4);
-        receiver.await("/backlog", 40);
+        assertThat(first).hasSize(slots);
+        receiver.await("/backlog", backlog);
         await().atMost(Duration.ofSeconds(20)).until(sender::idle);
         assertThat(receiver.requests("/backlog")).extracting(Receiver.Request::webhookId).doesNotHaveDuplicates()
-                .hasSize(40);
-        // four refills racing for the endpoint's slots never put a fifth request in flight
-        assertThat(receiver.maxInFlight("/backlog")).isEqualTo(4);
-        assertThat(deliveries(Api.VERIFY_KEY, ep.id())).hasSize(40)
+                .hasSize(backlog);
+        // the refills racing for the endpoint's slots never put one request more in flight
+        assertThat(receiver.maxInFlight("/backlog")).isEqualTo(slots);
+        assertThat(Api.verify().get("/v1/webhooks/" + ep.id() + "/deliveries?limit=1000").then().statusCode(200)
+                .extract().jsonPath().getList("items", Delivery.class)).hasSize(backlog)
                 .allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.DELIVERED));
     }
 
