@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The console's Routing page in a real Chromium, and a routing decision on the verification page. */
 @QuarkusTest
@@ -80,6 +81,19 @@ class RoutingPageBrowserTest {
         String text = row.textContent();
         assertThat(text).contains(group).contains("callpass").contains("40").contains("30").contains("27")
                 .contains("cost per approval");
+        // each figure in its named cell: the raw counts, why, and the estimated delivery (30 of 40 with the prior
+        // of 4 calls at 0.9, the bucket weighted by its age: 0.76-0.77)
+        assertThat(row.locator("td.group").textContent()).isEqualTo(group);
+        assertThat(row.locator("td.order").textContent()).isEqualTo("callpass");
+        assertThat(row.locator("td.why").textContent()).isEqualTo("cost per approval");
+        assertThat(row.locator("td.provider").textContent()).isEqualTo("callpass");
+        assertThat(row.locator("td.placed").textContent()).isEqualTo("40");
+        assertThat(row.locator("td.delivered").textContent()).isEqualTo("30");
+        assertThat(row.locator("td.approved").textContent()).isEqualTo("27");
+        assertThat(Double.parseDouble(row.locator("td.delivery").textContent())).isCloseTo(0.765, within(0.01));
+        assertThat(Double.parseDouble(row.locator("td.conversion").textContent())).isBetween(0.6, 0.77);
+        assertThat(Double.parseDouble(row.locator("td.cost").textContent())).isEqualTo(1.0);
+        assertThat(Double.parseDouble(row.locator("td.cpa").textContent())).isGreaterThan(1.0);
         assertThat(page.locator("nav a[href='/console/routing']").getAttribute("class")).contains("on");
         ConsoleBrowserTestShots.shot(page, "routing");
     }
