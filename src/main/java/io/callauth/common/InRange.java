@@ -6,7 +6,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The range a numeric setting of a {@code @ConfigMapping} must lie in, bounds included; checked at start by
+ * The range a numeric setting of a {@code @ConfigMapping} must lie in, bounds included (a {@code Duration}'s in
+ * milliseconds); checked at start by
  * {@code io.callauth.startup.ConfigRanges}, which names the property and its environment variable when a value is
  * out of range.
  * <p>

@@ -1,6 +1,7 @@
 package io.callauth.console;
 
 import io.callauth.provider.chain.ProviderChain;
+import io.callauth.routing.RoutingConfig;
 import io.callauth.routing.RoutingResource;
 import io.callauth.routing.RoutingTable;
 import io.callauth.routing.RoutingView;
@@ -27,9 +28,11 @@ public class RoutingPageResource {
     private final RoutingTable table;
     private final ProviderChain chain;
     private final ConsolePages pages;
+    private final RoutingConfig config;
 
     public RoutingPageResource(@Location("console/routing.html") Template routingPage, RoutingTable table,
-                               ProviderChain chain, ConsolePages pages) {
+                               ProviderChain chain, ConsolePages pages, RoutingConfig config) {
+        this.config = config;
         this.routingPage = routingPage;
         this.table = table;
         this.chain = chain;
@@ -42,6 +45,19 @@ public class RoutingPageResource {
         RoutingView view = RoutingResource.view(table, chain.names());
         return pages.page(routingPage, ConsolePages.session(ctx), "routing").data("routing", view)
                 .data("chain", String.join(" → ", chain.names()))
-                .data("costsConfigured", table.costs().configured());
+                .data("costsConfigured", table.costs().configured())
+                .data("window", span(config.window()));
+    }
+
+    /** how long the figures cover (callauth.routing.window), as the page says it: "hour", "30 minutes", "2 hours" */
+    static String span(java.time.Duration window) {
+        long s = window.toSeconds();
+        if (s % 3600 == 0) {
+            return s == 3600 ? "hour" : s / 3600 + " hours";
+        }
+        if (s % 60 == 0) {
+            return s == 60 ? "minute" : s / 60 + " minutes";
+        }
+        return s + " seconds";
     }
 }

@@ -42,10 +42,13 @@ final class ConfigRanges {
             String property = prefix + "." + name(method);
             InRange range = method.getAnnotation(InRange.class);
             if (range != null) {
-                double v = ((Number) value(method, group)).doubleValue();
+                Object raw = value(method, group);
+                // a Duration is checked in milliseconds
+                boolean duration = raw instanceof java.time.Duration;
+                double v = duration ? ((java.time.Duration) raw).toMillis() : ((Number) raw).doubleValue();
                 if (v < range.min() || v > range.max()) {
-                    problems.add(property + " (" + env(property) + ") is " + format(v) + ": it must be "
-                            + bounds(range));
+                    problems.add(property + " (" + env(property) + ") is " + (duration ? raw : format(v))
+                            + ": it must be " + bounds(range) + (duration ? " milliseconds" : ""));
                 }
             } else if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == type) {
                 check(property, method.getReturnType(), value(method, group), problems);

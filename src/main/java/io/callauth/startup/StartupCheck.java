@@ -5,6 +5,7 @@ import io.callauth.common.CodeSecret;
 import io.callauth.common.DevConfig;
 import io.callauth.provider.ProvidersConfig;
 import io.callauth.provider.support.ProviderSettings;
+import io.callauth.routing.RoutingConfig;
 import io.callauth.security.ApiKeys;
 import io.callauth.verification.VerificationConfig;
 import io.quarkus.runtime.LaunchMode;
@@ -36,12 +37,13 @@ public class StartupCheck {
 
     void onStart(@Observes @Priority(1) StartupEvent event, @Any Instance<ProviderSettings> settings,
                  ProvidersConfig providers, ApiKeys keys, CodeSecret secret, DevConfig dev,
-                 VerificationConfig verification, AttemptsConfig attempts) {
+                 VerificationConfig verification, AttemptsConfig attempts, RoutingConfig routing) {
         List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
         List<String> problems = new ArrayList<>(problems(chain, byName(settings), keys, secret, LaunchMode.current()));
         problems.addAll(ConfigRanges.problems(VerificationConfig.class, verification));
         problems.addAll(ConfigRanges.problems(AttemptsConfig.class, attempts));
+        problems.addAll(ConfigRanges.problems(RoutingConfig.class, routing));
         if (!problems.isEmpty()) {
             String msg = report(problems);
             if (LaunchMode.current() == LaunchMode.NORMAL) {

@@ -76,6 +76,8 @@ class RoutingPageBrowserTest {
         figures.record(group, "callpass", 40, 30, 27);
         page.navigate("/console/routing");
         assertThat(page.textContent("#routing-mode")).isEqualTo("adaptive");
+        // the window the figures cover, as configured (callauth.routing.window: 60 minutes by default)
+        assertThat(page.textContent("#routing-window")).isEqualTo("hour");
         var row = page.locator("tr.routing-row[data-group='" + group + "'][data-provider='callpass']");
         assertThat(row.count()).isEqualTo(1);
         String text = row.textContent();

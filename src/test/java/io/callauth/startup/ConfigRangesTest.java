@@ -23,6 +23,9 @@ class ConfigRangesTest {
 
         Group ingest();
 
+        @InRange(min = 1000)
+        java.time.Duration bucket();
+
         default int unchecked() {
             return -1;
         }
@@ -33,7 +36,12 @@ class ConfigRangesTest {
         }
     }
 
-    record Values(int codeLength, long bufferMax, double alertRatio, int workers) implements Sample {
+    record Values(int codeLength, long bufferMax, double alertRatio, int workers, java.time.Duration bucket)
+            implements Sample {
+        Values(int codeLength, long bufferMax, double alertRatio, int workers) {
+            this(codeLength, bufferMax, alertRatio, workers, java.time.Duration.ofMinutes(1));
+        }
+
         @Override
         public Group ingest() {
             return () -> workers;
@@ -53,5 +61,14 @@ class ConfigRangesTest {
                 "callauth.sample.buffer-max (CALLAUTH_SAMPLE_BUFFER_MAX) is 999: it must be at least 1000",
                 "callauth.sample.code-length (CALLAUTH_SAMPLE_CODE_LENGTH) is 2: it must be between 4 and 8",
                 "callauth.sample.ingest.workers (CALLAUTH_SAMPLE_INGEST_WORKERS) is 0: it must be between 1 and 64");
+    }
+
+    @Test
+    void aDurationIsCheckedInMilliseconds() {
+        assertThat(ConfigRanges.problems(Sample.class, new Values(4, 1000, 1.0, 64, java.time.Duration.ofSeconds(1))))
+                .isEmpty();
+        assertThat(ConfigRanges.problems(Sample.class, new Values(4, 1000, 1.0, 64, java.time.Duration.ZERO)))
+                .containsExactly("callauth.sample.bucket (CALLAUTH_SAMPLE_BUCKET) is PT0S: it must be at least 1000 "
+                        + "milliseconds");
     }
 }
