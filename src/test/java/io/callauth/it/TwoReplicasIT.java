@@ -3,6 +3,7 @@ package io.callauth.it;
 import io.callauth.common.EmbeddedRedisConfigSource;
 import io.callauth.provider.callpass.CallPassEmulator;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two packaged replicas on one Redis with the default limits: 100 simultaneous starts, alternating between the
- * replicas, give exactly the configured number of calls, for one phone, one client IP and one number range.
+ * replicas, give exactly the configured number of calls, for one phone, one client IP and one number range. The
+ * automatic defence runs in monitor mode (its environment variable): the range's burst shows as a monitor block in
+ * {@code GET /v1/defence}, and refuses nothing.
  */
 class TwoReplicasIT {
 
@@ -43,6 +46,7 @@ class TwoReplicasIT {
         // the static limits' exact counts under test: the automatic defence (which would block these bursts sooner, see
         // DefenceIT) only notes what it would block
         env.put("CALLAUTH_DEFENCE_MODE", "monitor");
+        env.put("CALLAUTH_API_KEYS", env.get("CALLAUTH_API_KEYS") + "," + ArchiveIT.FRAUD);
         env.put("QUARKUS_REDIS_HOSTS", redis);
         env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
         a = PackagedApp.start(env);
@@ -115,5 +119,18 @@ class TwoReplicasIT {
                 + (i + 1) + "\"}}");
         assertThat(r).containsExactly(50, 50);
         assertThat(callpass.calls()).hasSize(50);
+        // the automatic defence, in monitor mode through CALLAUTH_DEFENCE_MODE, notes the burst as the block it would
+        // have made, while nothing was refused but by the static limit (50 created, 50 limited: no 403)
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonPath defence = RestAssured.given().baseUri(b.url()).header("Authorization", "Bearer fraud-key")
+                    .get("/v1/defence").then().statusCode(200).extract().jsonPath();
+            assertThat(defence.getString("mode")).isEqualTo("monitor");
+            List<Map<String, Object>> blocks = defence.getList("blocks");
+            assertThat(blocks).filteredOn(m -> "79265551".equals(m.get("value"))).singleElement().satisfies(m -> {
+                assertThat(m.get("dimension")).isEqualTo("range");
+                assertThat(m.get("mode")).isEqualTo("monitor");
+                assertThat(((Map<?, ?>) m.get("evidence")).get("signal")).isEqualTo("burst");
+            });
+        });
     }
 }
