@@ -53,8 +53,8 @@ import static org.awaitility.Awaitility.await;
  */
 class DefenceIT {
 
-    /** its own Redis database (ChainIT has 1, ArchiveIT 2, ConsoleIT 3, RolesIT 4) */
-    static final String DB = "5";
+    /** its own Redis database (ChainIT has 1, ArchiveIT 2, ConsoleIT 3, RolesIT 4, RoutingIT 5) */
+    static final String DB = "6";
     static final String VERIFY = "Bearer dev-key-change-me";
     static final Path SHOTS = Paths.get("target", "screenshots");
     static final Duration STEP = Duration.ofMillis(100); // the attack: 10 starts a second
