@@ -227,11 +227,12 @@ public class AttackSim {
             double maxTo = ts.stream().filter(t -> t.blocked >= 0).mapToDouble(t -> t.blocked - t.first).max()
                     .orElse(-1);
             double lastBlock = ts.stream().filter(t -> t.blocked >= 0).mapToDouble(t -> t.blocked).max().orElse(-1);
-            System.out.printf("%-10s ranges %2d, blocked %2d; calls placed before the block %4d (%.1f per range), "
-                            + "after %d, throttled by the static limits %d; seconds to block: worst range %.1f, "
-                            + "all blocked %.1f s after the attack began%n", name, ts.size(), blocked, placed,
-                    ts.isEmpty() ? 0.0 : (double) placed / ts.size(), after, throttled, maxTo,
-                    lastBlock < 0 ? -1 : lastBlock - began);
+            long within3 = ts.stream().filter(t -> t.blocked >= 0 && t.blocked - began <= 180).count();
+            System.out.printf("%-10s ranges %2d, blocked %2d (%d within 3 min of the attack's start); calls placed "
+                            + "before the block %4d (%.1f per range), after %d, throttled by the static limits %d; "
+                            + "seconds to block: worst range %.1f, all blocked %.1f s after the attack began%n", name,
+                    ts.size(), blocked, within3, placed, ts.isEmpty() ? 0.0 : (double) placed / ts.size(), after,
+                    throttled, maxTo, lastBlock < 0 ? -1 : lastBlock - began);
         }
     }
 

@@ -103,7 +103,7 @@ stop_worker() {
   worker_pid=
 }
 CALLAUTH_ROLES=api QUARKUS_HTTP_PORT=$APP_PORT QUARKUS_MANAGEMENT_PORT=$MGMT_PORT "$JAVA" -jar \
-  target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!)
+  target/quarkus-app/quarkus-run.jar > "$OUT/app.log" 2>&1 & pids+=($!); API_PID=$!
 start_worker
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$MGMT_PORT/q/health/ready" >/dev/null && break; sleep 0.5; done
 
@@ -140,13 +140,22 @@ drain() {
   say "  $1 drained in $((SECONDS - t0)) s (pending: $pending): $(stats "$1")"
 }
 # phase NAME BASE [START_RATE]: wrk runs webhook-starts.lua for DURATION s; prints wrk's output, keeps it in LAST
+# CPU time of the api replica per start in the phase, and of the worker (which also tracks the calls and archives
+# the records): what a start costs the replica that serves it, apart from what the machine's other processes take
 phase() {
   say "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  local a0 w0 a1 w1
+  a0=$(cpu_ticks "$API_PID"); w0=$(cpu_ticks "$worker_pid")
   LAST=$(BENCH_BASE=$2 START_RATE=${3:-} wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
     -s bench/webhook-starts.lua "$URL")
+  a1=$(cpu_ticks "$API_PID"); w1=$(cpu_ticks "$worker_pid")
   echo "$LAST" | tee -a "$OUT/summary.txt"
   refused_check "$LAST"
+  API_US=$(python3 -c "print(round(($a1 - $a0) * 1e6 / $(getconf CLK_TCK) / max(1, $(starts "$LAST"))))")
+  WORKER_US=$(python3 -c "print(round(($w1 - $w0) * 1e6 / $(getconf CLK_TCK) / max(1, $(starts "$LAST"))))")
+  say "cpu per start (us): api replica $API_US, worker $WORKER_US (during the phase)"
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # refused_check WRK-OUTPUT: a phase whose starts were refused measures nothing; stop, saying so
 refused_check() {
   local bad total
@@ -170,19 +179,19 @@ BENCH_BASE=5000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/web
 drain /warmup "$warm"; unregister "$warm"
 
 # 1. start throughput: no endpoint, then three, twice over (the order alone moves a 2-core machine's figures)
-none=0; three=0; fanout_events=0; three_starts=0
+none=0; three=0; fanout_events=0; three_starts=0; api_none=0; api_three=0
 for round in 1 2; do
   phase "start, no webhook endpoint (round $round)" $((round * 1000000))
-  none=$((none + $(rps "$LAST")))
+  none=$((none + $(rps "$LAST"))); api_none=$((api_none + API_US))
   ids=(); for i in 1 2 3; do ids+=("$(register "/fanout-$round-$i" single)"); done
   phase "start, 3 webhook endpoints subscribed to every event (round $round)" $((round * 1000000 + 500000))
-  three=$((three + $(rps "$LAST"))); three_starts=$((three_starts + $(starts "$LAST")))
+  three=$((three + $(rps "$LAST"))); three_starts=$((three_starts + $(starts "$LAST"))); api_three=$((api_three + API_US))
   for i in 1 2 3; do drain "/fanout-$round-$i" "${ids[$((i - 1))]}"; done
   fanout_events=$((fanout_events + $(events "/fanout-$round-1")))
   for id in "${ids[@]}"; do unregister "$id"; done
 done
 per_start=$(python3 -c "print(round(max(1.0, $fanout_events / max(1, $three_starts)), 2))")
-say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start"
+say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start; api replica CPU per start $((api_none / 2)) us with no endpoint, $((api_three / 2)) us with 3"
 
 # 2. from the attempt record to the receiver at EVENT_RATE events/s
 id=$(register /latency "$FORMAT")

@@ -47,12 +47,7 @@ class ChainIT {
         env.put("CALLAUTH_PROVIDERS_CALLPASS_URL", callpass.url());
         env.put("CALLAUTH_PROVIDERS_CALLPASS_API_VERSION", "v2");
         env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass,yunhu,sunsim,runtel");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_URL", yunhu.url());
-        env.put("CALLAUTH_PROVIDERS_YUNHU_APPID", "yh-app");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY", "yh-key");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER", "7003");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS", "2190245566");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET", "yh-callback-secret");
+        ProdJarIT.yunhu(env, yunhu.url(), "yh-callback-secret", "2190245566");
         env.put("CALLAUTH_PROVIDERS_SUNSIM_URL", sunsim.url());
         env.put("CALLAUTH_PROVIDERS_SUNSIM_AUTHORIZATION_TOKEN", "sunsim-auth");
         env.put("CALLAUTH_PROVIDERS_SUNSIM_CALLER_IDS", "74950001122,74950003344");

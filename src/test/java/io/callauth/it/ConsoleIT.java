@@ -236,17 +236,9 @@ class ConsoleIT {
             assertThat(archived(a, "type=approved&prefix=" + PUMPED)).isEqualTo(40);
         });
 
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setBaseURL(a.url())
-                .setViewportSize(1440, 900))) {
-            Page page = context.newPage();
-            page.setDefaultTimeout(15_000);
-
+        try (BrowserContext context = AnalystConsole.context(browser, a)) {
             // signed in with a fraud key: the overview, 24 h window
-            page.navigate("/console");
-            page.waitForURL("**/console/sign-in");
-            page.fill("#key", "fraud-key");
-            page.click("button[type=submit]");
-            page.waitForURL("**/console");
+            Page page = AnalystConsole.signedIn(context, "fraud-key");
             assertThat(page.getAttribute("#window a.on", "data-window")).isEqualTo("24h");
             // the range raised a toll-fraud alert, and its row is marked as a drop against the previous window
             assertThat(page.locator("#alerts .alert a", new Page.LocatorOptions().setHasText(PUMPED)).count())

@@ -316,15 +316,8 @@ class DefenceIT {
         System.out.println("DefenceIT burst evidence: " + evidence(block));
 
         // the analyst, in replica B's console: the block with its evidence, released by hand
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setBaseURL(b.url())
-                .setViewportSize(1440, 900))) {
-            Page page = context.newPage();
-            page.setDefaultTimeout(15_000);
-            page.navigate("/console/defence");
-            page.waitForURL("**/console/sign-in");
-            page.fill("#key", "fraud-key");
-            page.click("button[type=submit]");
-            page.waitForURL("**/console");
+        try (BrowserContext context = AnalystConsole.context(browser, b)) {
+            Page page = AnalystConsole.signedIn(context, "fraud-key");
             page.click("header nav a[data-nav='defence']");
             page.waitForURL("**/console/defence");
             assertThat(page.textContent("#defence-mode")).isEqualTo("enforce");

@@ -62,6 +62,19 @@ class ProdJarIT {
         return env;
     }
 
+    /**
+     * Yunhu's variables for its wire emulator started as {@code YunhuEmulator.start("yh-app", "yh-key",
+     * Set.of("7003"), callerIds)}: its callbacks come to {@code /callbacks/yunhu/<callbackSecret>}
+     */
+    static void yunhu(Map<String, String> env, String url, String callbackSecret, String... callerIds) {
+        env.put("CALLAUTH_PROVIDERS_YUNHU_URL", url);
+        env.put("CALLAUTH_PROVIDERS_YUNHU_APPID", "yh-app");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY", "yh-key");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER", "7003");
+        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS", String.join(",", callerIds));
+        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET", callbackSecret);
+    }
+
     @Test
     void runsTheWholeFlowConfiguredByEnvironment() throws Exception {
         callpass.pollsBeforeFinal(1).finalResult("NO_ANSWER");

@@ -65,12 +65,7 @@ class RoutingIT {
         env.put("CALLAUTH_API_KEYS", env.get("CALLAUTH_API_KEYS") + "," + ArchiveIT.FRAUD);
         env.put("CALLAUTH_PROVIDERS_CHAIN", "callpass,yunhu");
         env.put("CALLAUTH_PROVIDERS_CALLPASS_COST", "0.40");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_URL", yunhu.url());
-        env.put("CALLAUTH_PROVIDERS_YUNHU_APPID", "yh-app");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_ACCESSKEY", "yh-key");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_EXTNUMBER", "7003");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLER_IDS", "2190245566,2190241234");
-        env.put("CALLAUTH_PROVIDERS_YUNHU_CALLBACK_SECRET", CALLBACK_SECRET);
+        ProdJarIT.yunhu(env, yunhu.url(), CALLBACK_SECRET, "2190245566", "2190241234");
         env.put("CALLAUTH_PROVIDERS_YUNHU_COST", "0.60");
         // routing sized for a run of a minute or two instead of hours (mode: adaptive, the default): 2 s buckets, a
         // half-life of 8 s, a group decides from 10 weighted calls, a prior of 2 calls, and a tenth of the starts
@@ -229,15 +224,8 @@ class RoutingIT {
         AtomicReference<Map<String, Object>> beeline = new AtomicReference<>();
         await("GET /v1/routing names the move").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> beeline.set(movedInTheApi()));
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setBaseURL(a.url())
-                .setViewportSize(1440, 900))) {
-            Page page = context.newPage();
-            page.setDefaultTimeout(15_000);
-            page.navigate("/console");
-            page.waitForURL("**/console/sign-in");
-            page.fill("#key", "fraud-key");
-            page.click("button[type=submit]");
-            page.waitForURL("**/console");
+        try (BrowserContext context = AnalystConsole.context(browser, a)) {
+            Page page = AnalystConsole.signedIn(context, "fraud-key");
             page.click("header nav a:text-is('Routing')");
             page.waitForURL("**/console/routing");
             await("the Routing page shows why Beeline goes to Yunhu").atMost(Duration.ofSeconds(15))

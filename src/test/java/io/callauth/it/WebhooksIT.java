@@ -198,15 +198,8 @@ class WebhooksIT {
         }
         try (Playwright playwright = io.callauth.common.Chromium.playwright();
              Browser browser = io.callauth.common.Chromium.launch(playwright);
-             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setBaseURL(b.url())
-                     .setViewportSize(1440, 900))) {
-            Page page = context.newPage();
-            page.setDefaultTimeout(15_000);
-            page.navigate("/console/webhooks");
-            page.waitForURL("**/console/sign-in**");
-            page.fill("#key", "fraud-key");
-            page.click("button[type=submit]");
-            page.waitForURL("**/console");
+             BrowserContext context = AnalystConsole.context(browser, b)) {
+            Page page = AnalystConsole.signedIn(context, "fraud-key");
             page.navigate("/console/webhooks");
             Locator panel = page.locator("[data-webhook='" + webhookId + "']");
             assertThat(panel.locator("[data-field=url]").textContent()).isEqualTo(receiver.url("/hook").toString());
