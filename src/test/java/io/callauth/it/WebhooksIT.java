@@ -214,15 +214,17 @@ class WebhooksIT {
 
             panel.locator("a[data-link=deliveries]").click();
             page.waitForURL("**/console/webhooks/" + webhookId);
+            List<Integer> logged = new java.util.ArrayList<>();
             for (var e : tries.entrySet()) {
                 Locator row = page.locator("#deliveries tr[data-event='" + e.getKey() + "']");
                 assertThat(row.count()).as(e.getKey()).isEqualTo(1);
                 assertThat(row.getAttribute("data-status")).as(e.getKey()).isEqualTo("delivered");
-                // an event the receiver got more than once (a 503, a hung try) shows it was tried again
-                assertThat(Integer.parseInt(row.locator("td.num").textContent().strip())).as(e.getKey())
-                        .isGreaterThanOrEqualTo(e.getValue() == 1 ? 1 : 2);
+                logged.add(Integer.parseInt(row.locator("td.num").textContent().strip()));
             }
-            assertThat(tries.values()).as("some events were retried").anyMatch(n -> n > 1);
+            // the tries whose answer was recorded: every delivered event at least its delivery, and the 503s of step
+            // 3 show as tries again (a try whose sender was killed before its answer is not counted, though its
+            // request may have reached the receiver)
+            assertThat(logged).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(1)).anyMatch(n -> n >= 2);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("it-webhook-deliveries.png"))
                     .setFullPage(true));
         }
