@@ -218,7 +218,7 @@ say "delivery rate of one worker (first to last delivery of the backlog): $(stat
 quiet_worker() {
   local t0=$SECONDS a b
   while [ $((SECONDS - t0)) -lt 180 ]; do
-    a=$(awk '{print $14 + $15}' "/proc/$worker_pid/stat"); sleep 2; b=$(awk '{print $14 + $15}' "/proc/$worker_pid/stat")
+    a=$(cpu_ticks "$worker_pid"); sleep 2; b=$(cpu_ticks "$worker_pid")
     [ $((b - a)) -lt $((2 * $(getconf CLK_TCK) / 10)) ] && break # under 10 % of a core
   done
   say "  the worker is quiet after $((SECONDS - t0)) s"

@@ -58,9 +58,6 @@ public class RoutingTable implements RouteOrder {
         this.planner = RoutePlanner.of(config);
         List<String> chain = providers.chain().orElse(List.of()).stream().map(String::trim).toList();
         this.costs = Costs.from(prices, chain, config.costOverrides().orElse(List.of()));
-        if (config.explore() < 0 || config.explore() > 1) {
-            throw new IllegalArgumentException("callauth.routing.explore must be between 0 and 1");
-        }
     }
 
     /** the figures in memory and the plans made from them (made on first use, per group and cost scope) */

@@ -131,10 +131,14 @@ class ProdJarIT {
         Map<String, String> env = env();
         env.put("CALLAUTH_ATTEMPTS_STREAM_SHARDS", "0");
         env.put("CALLAUTH_VERIFICATION_CODE_LENGTH", "2");
+        env.put("CALLAUTH_ROUTING_EXPLORE", "1.5");
+        env.put("CALLAUTH_ROUTING_BUCKET", "0S");
         try (PackagedApp app = PackagedApp.start(env)) {
             assertThat(app.process.waitFor(60, TimeUnit.SECONDS)).as("exits").isTrue();
             assertThat(app.process.exitValue()).isNotZero();
-            assertThat(app.output()).contains("callauth.attempts.stream-shards").contains("callauth.verification.code-length");
+            assertThat(app.output()).contains("callauth.attempts.stream-shards").contains("callauth.verification.code-length")
+                    .contains("callauth.routing.explore (CALLAUTH_ROUTING_EXPLORE) is 1.5: it must be between 0 and 1")
+                    .contains("callauth.routing.bucket (CALLAUTH_ROUTING_BUCKET) is PT0S").doesNotContain("\tat ");
         }
     }
 
