@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.callauth.common.LuaScript;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -19,7 +20,7 @@ import java.util.List;
  * ({@value #BODIES}), the claims of the tries in flight ({@value #CLAIMS}), the deliveries log ({@value #LOG}, one JSON
  * line per event, and {@value #LOG_TIMES}, its order and trim by time) and the endpoint's health ({@value #HEALTH}).
  * A try in flight stays in the due set, pushed to the end of its sender's lease: when the sender dies, it is due again.
- * Blocking: worker threads only.
+ * {@link #completeAndClaim} is non-blocking (the sender's hot path); the other calls block: worker threads only.
  */
 @ApplicationScoped
 public class DeliveryQueue {
@@ -91,12 +92,14 @@ public class DeliveryQueue {
                         key(endpointId, LOG)),
                 List.of(Long.toString(clock.millis()), Long.toString(leaseEnd), token, Integer.toString(max)))
                 .await().atMost(WAIT);
+        return claimed(r, 0);
+    }
+
+    /** the tries a claim answered, from index {@code from} on: id, body, log line each */
+    private List<Claimed> claimed(Response r, int from) {
         List<Claimed> out = new ArrayList<>();
-        for (int i = 0; r != null && i + 2 < r.size(); i += 3) {
-            String id = r.get(i).toString();
-            String body = r.get(i + 1).toString();
-            Delivery d = readDelivery(r.get(i + 2).toString());
-            out.add(new Claimed(id, body, d));
+        for (int i = from; r != null && i + 2 < r.size(); i += 3) {
+            out.add(new Claimed(r.get(i).toString(), r.get(i + 1).toString(), readDelivery(r.get(i + 2).toString())));
         }
         return out;
     }
@@ -106,22 +109,44 @@ public class DeliveryQueue {
     }
 
     /**
+     * What ending claimed tries answered: since when (ms) every try of the endpoint failed, or null when one was
+     * delivered now; and the tries claimed next in the same round trip.
+     */
+    public record Completed(Long failingSince, List<Claimed> next) {
+    }
+
+    /**
      * Ends claimed tries (one round trip); answers since when (ms) every try of the endpoint failed, or null when
-     * one was delivered now.
+     * one was delivered now. Blocking: for tests and tools; the sender uses {@link #completeAndClaim}.
      */
     public Long complete(String endpointId, String token, boolean delivered, List<Completion> done) {
-        List<String> args = new ArrayList<>(3 + done.size() * 3);
+        return completeAndClaim(endpointId, token, delivered, done, 0, 0).await().atMost(WAIT).failingSince();
+    }
+
+    /**
+     * Ends claimed tries and claims up to {@code claimNext} of the endpoint's next due tries for the same token until
+     * {@code leaseEnd} (ms), in one round trip: a sender's delivered try refills its slot without a claim of its own.
+     * Non-blocking.
+     */
+    public Uni<Completed> completeAndClaim(String endpointId, String token, boolean delivered, List<Completion> done,
+                                           int claimNext, long leaseEnd) {
+        List<String> args = new ArrayList<>(5 + done.size() * 3);
         args.add(token);
         args.add(Long.toString(clock.millis()));
         args.add(delivered ? "1" : "0");
+        args.add(Integer.toString(Math.max(0, claimNext)));
+        args.add(Long.toString(leaseEnd));
         for (Completion c : done) {
             args.add(c.eventId());
             args.add(c.nextDueMillis() == null ? "done" : Long.toString(c.nextDueMillis()));
             args.add(write(c.delivery()));
         }
-        Response r = COMPLETE.call(redis, List.of(key(endpointId, DUE), key(endpointId, BODIES),
-                key(endpointId, CLAIMS), key(endpointId, LOG), key(endpointId, HEALTH)), args).await().atMost(WAIT);
-        return r == null || r.toString() == null || r.toString().isEmpty() ? null : Long.valueOf(r.toString());
+        return COMPLETE.call(redis, List.of(key(endpointId, DUE), key(endpointId, BODIES), key(endpointId, CLAIMS),
+                key(endpointId, LOG), key(endpointId, HEALTH)), args).map(r -> {
+                    String failing = r == null || r.size() == 0 || r.get(0) == null ? null : r.get(0).toString();
+                    return new Completed(failing == null || failing.isEmpty() ? null : Long.valueOf(failing),
+                            claimed(r, 1));
+                });
     }
 
     /** forgets since when every try failed (an endpoint enabled again starts afresh) */

@@ -22,8 +22,16 @@ public record Outgoing(String webhookId, String body, List<String> eventIds) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** one queued event (its JSON as queued) as a single endpoint's request */
+    /**
+     * One queued event (its JSON as queued) as a single endpoint's request: the event without its {@code id}. An event
+     * is queued as {@link Event} writes it, {@code {"id":"evt_…",…}} with the id first: that prefix is cut off as is;
+     * anything else is read and written again without its id.
+     */
     public static Outgoing single(String eventId, String queued) {
+        String prefix = "{\"id\":\"" + eventId + "\",";
+        if (queued.startsWith(prefix)) {
+            return new Outgoing(eventId, "{" + queued.substring(prefix.length()), List.of(eventId));
+        }
         try {
             ObjectNode node = (ObjectNode) JSON.readTree(queued);
             node.remove("id");

@@ -139,6 +139,20 @@ public class Targets {
         return addresses[0];
     }
 
+    /**
+     * Whether a URL's host is an address literal (IPv4 dotted quad, or an IPv6 literal, bracketed or not): judging it
+     * needs no lookup, so it never blocks.
+     */
+    static boolean isAddressLiteral(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
+    }
+
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+
     /** a host as compared with the allowed list: lower case, an IPv6 literal without its brackets */
     static String normalise(String host) {
         String h = host.toLowerCase(Locale.ROOT);

@@ -1,5 +1,7 @@
 package io.callauth.webhooks;
 
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -17,13 +19,14 @@ import java.util.Optional;
  * anything else (another status, a timeout, a refused connection or target) makes them due again on the
  * {@link RetrySchedule} (or the {@code Retry-After} of a 429 / 503), or failed when no try is left. An endpoint whose
  * every try failed for {@code callauth.webhooks.disable-after} (3 days) is disabled, and a {@code webhook.disabled}
- * event goes to the fraud keys' endpoints. Blocking: worker threads only.
+ * event goes to the fraud keys' endpoints.
  */
 @ApplicationScoped
 public class TryOutcomes {
 
     private static final Logger LOG = Logger.getLogger(TryOutcomes.class);
     static final int GONE = 410;
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final DeliveryQueue queue;
     private final WebhookStore store;
@@ -41,10 +44,24 @@ public class TryOutcomes {
         this.clock = clock;
     }
 
-    /** records the answer of one request carrying {@code claimed} tries, claimed under {@code token} */
+    /**
+     * Records the answer of one request carrying {@code claimed} tries, claimed under {@code token}. Blocking: tests
+     * and tools; the sender uses {@link #recordAndClaim}.
+     */
     public void record(Endpoint endpoint, String token, List<DeliveryQueue.Claimed> claimed, WebhookHttp.Answer answer) {
+        recordAndClaim(endpoint, token, claimed, answer, 0, 0).await().atMost(WAIT);
+    }
+
+    /**
+     * Records the answer of one request carrying {@code claimed} tries and claims up to {@code claimNext} of the
+     * endpoint's next due tries (until {@code leaseEnd}, ms) in the same round trip; answers those. Non-blocking: only
+     * disabling the endpoint (a 410, or days of failures: rare) goes to a worker thread.
+     */
+    public Uni<List<DeliveryQueue.Claimed>> recordAndClaim(Endpoint endpoint, String token,
+                                                          List<DeliveryQueue.Claimed> claimed,
+                                                          WebhookHttp.Answer answer, int claimNext, long leaseEnd) {
         Instant now = clock.instant();
-        List<DeliveryQueue.Completion> done = new ArrayList<>();
+        List<DeliveryQueue.Completion> done = new ArrayList<>(claimed.size());
         boolean gone = answer.status() != null && answer.status() == GONE;
         for (DeliveryQueue.Claimed c : claimed) {
             Delivery d = c.delivery() != null ? c.delivery()
@@ -60,12 +77,20 @@ public class TryOutcomes {
                     d.tried(next == null ? DeliveryStatus.FAILED : DeliveryStatus.PENDING, answer.status(),
                             answer.error(), next)));
         }
-        Long failingSince = queue.complete(endpoint.id(), token, answer.delivered(), done);
-        if (gone) {
-            disable(endpoint.id(), "the endpoint answered 410 Gone", now);
-        } else if (failingSince != null && now.toEpochMilli() - failingSince >= config.disableAfter().toMillis()) {
-            disable(endpoint.id(), "every try failed since " + Instant.ofEpochMilli(failingSince), now);
-        }
+        return queue.completeAndClaim(endpoint.id(), token, answer.delivered(), done, claimNext, leaseEnd)
+                .chain(completed -> {
+                    Long failingSince = completed.failingSince();
+                    String reason = gone ? "the endpoint answered 410 Gone"
+                            : failingSince != null && now.toEpochMilli() - failingSince >= config.disableAfter().toMillis()
+                            ? "every try failed since " + Instant.ofEpochMilli(failingSince) : null;
+                    if (reason == null) {
+                        return Uni.createFrom().item(completed.next());
+                    }
+                    return Uni.createFrom().item(() -> {
+                        disable(endpoint.id(), reason, now);
+                        return completed.next();
+                    }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+                });
     }
 
     /** disables an endpoint (once) and tells the fraud keys' endpoints */

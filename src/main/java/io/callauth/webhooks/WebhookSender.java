@@ -4,6 +4,8 @@ import io.callauth.background.ReplicaRoles;
 import io.callauth.common.Ids;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sends the due tries, on worker replicas: a loop (one thread, rounds {@code callauth.webhooks.delivery.tick} apart)
  * claims each enabled endpoint's due tries ({@link DeliveryQueue#claim}: atomically, with a lease, so that two
- * replicas never send the same try and a dead replica's tries come back after the lease) and sends each request on a
- * virtual thread of its own: the target checked again ({@link Targets#resolveForSend}: the address it resolved to is
- * the one connected to), signed with the endpoint's secrets in force, posted ({@link WebhookHttp}), and its answer
- * recorded ({@link TryOutcomes}). An endpoint has at most {@code max-concurrency-per-endpoint} requests in flight and
+ * replicas never send the same try and a dead replica's tries come back after the lease) and sends each request
+ * without holding a thread (Vert.x, Mutiny): the target checked again ({@link Targets#resolveForSend}: the address it
+ * resolved to is the one connected to), signed with the endpoint's secrets in force, posted ({@link WebhookHttp}), and
+ * its answer recorded ({@link TryOutcomes}). An endpoint has at most {@code max-concurrency-per-endpoint} requests in flight and
  * the replica {@code max-concurrency}, and a round claims only what it can send at once: a hanging endpoint holds its
- * own slots, never another endpoint's events. A delivered try claims the endpoint's next due tries at once (a backlog
- * drains at the endpoint's pace, not a round's); rounds find new events and the retries that fall due.
+ * own slots, never another endpoint's events. A delivered try claims the endpoint's next due tries at once, in the
+ * round trip that records it (a backlog drains at the endpoint's pace, not a round's); rounds find new events and the
+ * retries that fall due.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -55,8 +57,6 @@ public class WebhookSender {
     private final Object slots = new Object();
     /** the enabled endpoints the newest round saw: refills send only to these */
     private volatile Map<String, Endpoint> current = Map.of();
-    private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("webhook-send-", 0).factory());
     private volatile ScheduledExecutorService loop;
     private volatile boolean stopping;
     private final java.util.concurrent.atomic.AtomicBoolean nudged = new java.util.concurrent.atomic.AtomicBoolean();
@@ -115,7 +115,6 @@ public class WebhookSender {
         if (loop != null) {
             loop.shutdownNow();
         }
-        requests.shutdownNow();
     }
 
     private void safeRound() {
@@ -172,7 +171,7 @@ public class WebhookSender {
 
     /**
      * Claims as many of the endpoint's due tries as its free slots take and starts sending them (adding each to
-     * {@code started} when given). Slots are reserved before the claim, so that rounds and the refills of tries that
+     * {@code started}). Slots are reserved before the claim, so that rounds and the refills of tries that
      * just ended never put more requests in flight than the caps allow.
      */
     private void fill(Endpoint ep, List<CompletableFuture<Void>> started) {
@@ -190,7 +189,7 @@ public class WebhookSender {
                     if (claimed.isEmpty()) {
                         break;
                     }
-                    add(started, send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
+                    started.add(send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
                             .toList(), claimed.stream().map(DeliveryQueue.Claimed::body).toList()), mine));
                     used++;
                     if (claimed.size() < config.batchMax()) {
@@ -199,18 +198,12 @@ public class WebhookSender {
                 }
             } else {
                 for (DeliveryQueue.Claimed c : queue.claim(ep.id(), reserved, leaseEnd, token)) {
-                    add(started, send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
+                    started.add(send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
                     used++;
                 }
             }
         } finally {
             release(mine, reserved - used);
-        }
-    }
-
-    private static void add(List<CompletableFuture<Void>> started, CompletableFuture<Void> f) {
-        if (started != null) {
-            started.add(f);
         }
     }
 
@@ -236,63 +229,85 @@ public class WebhookSender {
         }
     }
 
-    /** sends one request in a slot already reserved; a delivered try refills the endpoint's slots at once */
+    /**
+     * Sends one request in a slot already reserved, without blocking a thread: the target checked (a host name is
+     * resolved on a worker thread; an address literal needs no lookup), the request signed and posted, its answer
+     * recorded. A delivered try keeps its slot and asks, in the same round trip as its record, for as many of the
+     * endpoint's next due tries as its slot and the endpoint's other free slots take: a backlog drains as fast as the
+     * endpoint answers, not a round's pace, at one Redis round trip and one request per try.
+     */
     private CompletableFuture<Void> send(Endpoint ep, List<DeliveryQueue.Claimed> claimed, Outgoing out,
                                          AtomicInteger mine) {
-        return CompletableFuture.runAsync(() -> {
-            boolean delivered = false;
-            try {
-                WebhookHttp.Answer answer = post(ep, out);
-                outcomes.record(ep, token, claimed, answer);
-                delivered = answer.delivered();
-            } catch (RuntimeException e) {
-                // not recorded: the lease runs out and the tries are due again
-                LOG.warnf("webhook try to %s not recorded: %s", ep.id(), e.toString());
-            } finally {
-                release(mine, 1);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        post(ep, out).chain(answer -> {
+            Endpoint next = answer.delivered() && !stopping ? current.get(ep.id()) : null;
+            int slots = next == null ? 0 : 1 + reserve(mine);
+            int perRequest = ep.format() == Format.BATCH ? config.batchMax() : 1;
+            long leaseEnd = clock.millis() + delivery.lease().toMillis();
+            return outcomes.recordAndClaim(ep, token, claimed, answer, slots * perRequest, leaseEnd)
+                    .onItemOrFailure().invoke((tries, failure) -> {
+                        int used = 0;
+                        if (failure != null) {
+                            // not recorded: the lease runs out and the tries are due again
+                            LOG.warnf("webhook try to %s not recorded: %s", ep.id(), failure.toString());
+                        } else if (next != null) {
+                            used = sendAll(next, tries, mine);
+                        }
+                        release(mine, Math.max(1, slots) - used);
+                    });
+        }).subscribe().with(ignored -> done.complete(null), failure -> done.complete(null));
+        return done;
+    }
+
+    /** sends claimed tries in slots already reserved (one per request); answers how many requests it started */
+    private int sendAll(Endpoint ep, List<DeliveryQueue.Claimed> claimed, AtomicInteger mine) {
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        if (ep.format() == Format.BATCH) {
+            int requests = 0;
+            for (int i = 0; i < claimed.size(); i += config.batchMax()) {
+                List<DeliveryQueue.Claimed> chunk = claimed.subList(i, Math.min(claimed.size(), i + config.batchMax()));
+                send(ep, chunk, Outgoing.batch(chunk.stream().map(DeliveryQueue.Claimed::eventId).toList(),
+                        chunk.stream().map(DeliveryQueue.Claimed::body).toList()), mine);
+                requests++;
             }
-            refill(ep.id(), delivered);
-        }, requests);
+            return requests;
+        }
+        for (DeliveryQueue.Claimed c : claimed) {
+            send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine);
+        }
+        return claimed.size();
+    }
+
+    /** the request's answer; never a failure (a refused target, a timeout: an {@link WebhookHttp.Answer} saying so) */
+    private Uni<WebhookHttp.Answer> post(Endpoint ep, Outgoing out) {
+        return Uni.createFrom().deferred(() -> {
+            URI url = URI.create(ep.url());
+            return resolve(url).chain(address -> {
+                List<String> secrets = ep.signingSecrets(clock.instant()).stream().map(box::open).toList();
+                Map<String, String> headers = out.headers(clock.millis() / 1000, secrets);
+                return Uni.createFrom().completionStage(() -> http.post(url, address, out.body(), headers)
+                        .toCompletionStage());
+            });
+        }).ifNoItem().after(config.timeout().plusSeconds(5)).recoverWithItem(WebhookHttp.Answer.failed("timeout"))
+                .onFailure(TargetRefused.class)
+                .recoverWithItem(e -> WebhookHttp.Answer.failed("target refused: " + e.getMessage()))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.debugf("webhook try to %s failed before an answer: %s", ep.id(), e.toString());
+                    return WebhookHttp.Answer.failed("connection failed");
+                });
     }
 
     /**
-     * After a delivered try: the endpoint's next due tries at once, not a round later, so that a backlog drains as
-     * fast as the endpoint answers (a round started by hand, in tests, drains it too). Only an endpoint of the newest
-     * round (still there, still enabled: a change is seen within a round) and only after a success (a failing endpoint
-     * waits for its retries' times, claimed by the rounds).
+     * The address to connect to, judged again now ({@link Targets#resolveForSend}): at once for an address literal,
+     * on a worker thread for a host name (a lookup may block).
      */
-    private void refill(String endpointId, boolean delivered) {
-        if (!delivered || stopping) {
-            return;
+    private Uni<InetAddress> resolve(URI url) {
+        if (Targets.isAddressLiteral(url.getHost())) {
+            return Uni.createFrom().item(() -> targets.resolveForSend(url));
         }
-        Endpoint ep = current.get(endpointId);
-        if (ep != null) {
-            try {
-                fill(ep, null);
-            } catch (RuntimeException e) {
-                LOG.debugf("webhook refill of %s failed (the next round claims it): %s", endpointId, e.toString());
-            }
-        }
-    }
-
-    private WebhookHttp.Answer post(Endpoint ep, Outgoing out) {
-        URI url = URI.create(ep.url());
-        InetAddress address;
-        try {
-            address = targets.resolveForSend(url);
-        } catch (TargetRefused e) {
-            return WebhookHttp.Answer.failed("target refused: " + e.getMessage());
-        }
-        List<String> secrets = ep.signingSecrets(clock.instant()).stream().map(box::open).toList();
-        Map<String, String> headers = out.headers(clock.millis() / 1000, secrets);
-        try {
-            return http.post(url, address, out.body(), headers).toCompletionStage().toCompletableFuture()
-                    .get(config.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return WebhookHttp.Answer.failed("interrupted");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return WebhookHttp.Answer.failed("timeout");
-        }
+        return Uni.createFrom().item(() -> targets.resolveForSend(url))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -238,4 +238,16 @@ class TargetsTest {
             return out;
         });
     }
+
+    @Test
+    void onlyAnAddressLiteralIsJudgedWithoutALookup() {
+        assertThat(Targets.isAddressLiteral("203.0.113.7")).isTrue();
+        assertThat(Targets.isAddressLiteral("2001:db8::1")).isTrue();
+        assertThat(Targets.isAddressLiteral("[2001:db8::1]")).isTrue();
+        assertThat(Targets.isAddressLiteral("hooks.example.com")).isFalse();
+        assertThat(Targets.isAddressLiteral("1.2.3.example.com")).isFalse();
+        assertThat(Targets.isAddressLiteral("203.0.113.7.nip.io")).isFalse();
+        assertThat(Targets.isAddressLiteral("")).isFalse();
+        assertThat(Targets.isAddressLiteral(null)).isFalse();
+    }
 }
