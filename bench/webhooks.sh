@@ -13,6 +13,8 @@
 #   bench/webhooks.sh                        # defaults: 2 threads, 32 connections, 20 s phases, 500 events/s
 #   FORMAT=batch bench/webhooks.sh           # the latency and delivery endpoints as batch endpoints (up to 500 per request)
 #   DURATION=10 BACKLOG_SECONDS=10 bench/webhooks.sh
+#   WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/worker.jfr bench/webhooks.sh  # profile the worker
+#   PHASES=replay bench/webhooks.sh          # some of the phases only (fanout,latency,rate,replay; the warm-up always)
 # Needs the webhooks API (POST /v1/webhooks, DELETE /v1/webhooks/{id}) in the build: it stops at once, saying so,
 # when the app answers anything but 201 to a registration.
 set -euo pipefail
@@ -24,6 +26,7 @@ WARMUP=${WARMUP:-30}
 EVENT_RATE=${EVENT_RATE:-500}
 BACKLOG_SECONDS=${BACKLOG_SECONDS:-20}
 FORMAT=${FORMAT:-single}
+PHASES=${PHASES:-fanout,latency,rate,replay}
 # the load is what pumping looks like (thousands of fresh numbers a second, none approved): the automatic defence
 # would block it within seconds, so it is off unless DEFENCE says otherwise (monitor: the detector runs, refuses nothing)
 DEFENCE=${DEFENCE:-off}
@@ -92,7 +95,8 @@ export CALLAUTH_DEFENCE_MODE=$DEFENCE
 export CALLAUTH_WEBHOOKS_ALLOW_HTTP=true CALLAUTH_WEBHOOKS_ALLOWED_HOSTS=127.0.0.1
 
 start_worker() {
-  CALLAUTH_ROLES=worker QUARKUS_MANAGEMENT_PORT=$WORKER_MGMT_PORT "$JAVA" -jar target/quarkus-app/quarkus-run.jar \
+  # shellcheck disable=SC2086 # WORKER_JAVA_OPTS: JVM options of the worker, e.g. a JFR recording to profile it
+  CALLAUTH_ROLES=worker QUARKUS_MANAGEMENT_PORT=$WORKER_MGMT_PORT "$JAVA" ${WORKER_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar \
     >> "$OUT/worker.log" 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$WORKER_MGMT_PORT/q/health/ready" >/dev/null && return; sleep 0.5; done
@@ -178,7 +182,11 @@ echo "warm-up (${WARMUP} s, one endpoint)"; warm=$(register /warmup single)
 BENCH_BASE=5000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/webhook-starts.lua "$URL" > /dev/null
 drain /warmup "$warm"; unregister "$warm"
 
+wants() { [[ ",$PHASES," == *",$1,"* ]]; }
+
 # 1. start throughput: no endpoint, then three, twice over (the order alone moves a 2-core machine's figures)
+per_start=6
+if wants fanout; then
 none=0; three=0; fanout_events=0; three_starts=0; api_none=0; api_three=0
 for round in 1 2; do
   phase "start, no webhook endpoint (round $round)" $((round * 1000000))
@@ -192,16 +200,20 @@ for round in 1 2; do
 done
 per_start=$(python3 -c "print(round(max(1.0, $fanout_events / max(1, $three_starts)), 2))")
 say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start; api replica CPU per start $((api_none / 2)) us with no endpoint, $((api_three / 2)) us with 3"
+fi
 
-# 2. from the attempt record to the receiver at EVENT_RATE events/s
+# 2. from the attempt record to the receiver at EVENT_RATE events/s (events per start: as phase 1 measured, else 6)
+if wants latency; then
 id=$(register /latency "$FORMAT")
 rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
 phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
 drain /latency "$id"
 unregister "$id"
 say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, eventsPerSecond, badSignatures, latencyMs}')"
+fi
 
 # 3. delivery rate of one worker: a backlog made while it is down, then drained
+if wants rate; then
 id=$(register /rate "$FORMAT")
 stop_worker
 say "== backlog: ${BACKLOG_SECONDS} s of starts with the worker down"
@@ -211,6 +223,7 @@ start_worker
 drain /rate "$id"
 unregister "$id"
 say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, eventsPerSecond, badSignatures}')"
+fi
 
 # 4. delivery alone: once the worker is quiet (every call of the phases before ended, every record archived), the
 # archive's events since the bench began replayed to a new endpoint (at most 100,000): events/s of the sender when it
@@ -223,6 +236,7 @@ quiet_worker() {
   done
   say "  the worker is quiet after $((SECONDS - t0)) s"
 }
+if wants replay; then
 quiet_worker
 id=$(register /replay "$FORMAT")
 replayed=$(curl -s -X POST "$URL/v1/webhooks/$id/replay" -H "$AUTH" -H 'Content-Type: application/json' \
@@ -231,4 +245,5 @@ say "== replay: $replayed events queued"
 drain /replay "$id"
 unregister "$id"
 say "delivery rate of one worker, delivery alone (first to last delivery of the replay): $(stats /replay | jq -c '{events, requests, eventsPerSecond, badSignatures}')"
+fi
 echo "results in $OUT"
