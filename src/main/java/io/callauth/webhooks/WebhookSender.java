@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookSender {
 
     private static final Logger LOG = Logger.getLogger(WebhookSender.class);
+    /** most tries one claim takes */
+    static final int CLAIM_MAX = 1000;
 
     private final WebhookStore store;
     private final DeliveryQueue queue;
@@ -183,28 +185,23 @@ public class WebhookSender {
         int used = 0;
         try {
             long leaseEnd = clock.millis() + delivery.lease().toMillis();
-            if (ep.format() == Format.BATCH) {
-                while (used < reserved) {
-                    List<DeliveryQueue.Claimed> claimed = queue.claim(ep.id(), config.batchMax(), leaseEnd, token);
-                    if (claimed.isEmpty()) {
-                        break;
-                    }
-                    started.add(send(ep, claimed, Outgoing.batch(claimed.stream().map(DeliveryQueue.Claimed::eventId)
-                            .toList(), claimed.stream().map(DeliveryQueue.Claimed::body).toList()), mine));
-                    used++;
-                    if (claimed.size() < config.batchMax()) {
-                        break;
-                    }
-                }
-            } else {
-                for (DeliveryQueue.Claimed c : queue.claim(ep.id(), reserved, leaseEnd, token)) {
-                    started.add(send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine));
-                    used++;
-                }
-            }
+            List<CompletableFuture<Void>> sent = sendAll(ep, queue.claim(ep.id(), claimSize(ep, reserved), leaseEnd,
+                    token), mine);
+            used = sent.size();
+            started.addAll(sent);
         } finally {
             release(mine, reserved - used);
         }
+    }
+
+    /**
+     * How many tries to claim for {@code slots} requests: one each, or a batch endpoint's {@code batch-max} each, but
+     * no more than {@value #CLAIM_MAX} tries in one script (a batch or two: Redis runs a script alone, so a claim of
+     * 16 full batches would hold every other client); the slots left unused are released.
+     */
+    private int claimSize(Endpoint ep, int slots) {
+        int perRequest = ep.format() == Format.BATCH ? config.batchMax() : 1;
+        return (int) Math.min((long) slots * perRequest, Math.max(perRequest, CLAIM_MAX));
     }
 
     /** reserves the endpoint's free slots within the replica's: how many */
@@ -242,16 +239,15 @@ public class WebhookSender {
         post(ep, out).chain(answer -> {
             Endpoint next = answer.delivered() && !stopping ? current.get(ep.id()) : null;
             int slots = next == null ? 0 : 1 + reserve(mine);
-            int perRequest = ep.format() == Format.BATCH ? config.batchMax() : 1;
             long leaseEnd = clock.millis() + delivery.lease().toMillis();
-            return outcomes.recordAndClaim(ep, token, claimed, answer, slots * perRequest, leaseEnd)
+            return outcomes.recordAndClaim(ep, token, claimed, answer, claimSize(ep, slots), leaseEnd)
                     .onItemOrFailure().invoke((tries, failure) -> {
                         int used = 0;
                         if (failure != null) {
                             // not recorded: the lease runs out and the tries are due again
                             LOG.warnf("webhook try to %s not recorded: %s", ep.id(), failure.toString());
                         } else if (next != null) {
-                            used = sendAll(next, tries, mine);
+                            used = sendAll(next, tries, mine).size();
                         }
                         release(mine, Math.max(1, slots) - used);
                     });
@@ -259,25 +255,31 @@ public class WebhookSender {
         return done;
     }
 
-    /** sends claimed tries in slots already reserved (one per request); answers how many requests it started */
-    private int sendAll(Endpoint ep, List<DeliveryQueue.Claimed> claimed, AtomicInteger mine) {
-        if (claimed.isEmpty()) {
-            return 0;
-        }
-        if (ep.format() == Format.BATCH) {
-            int requests = 0;
-            for (int i = 0; i < claimed.size(); i += config.batchMax()) {
-                List<DeliveryQueue.Claimed> chunk = claimed.subList(i, Math.min(claimed.size(), i + config.batchMax()));
-                send(ep, chunk, Outgoing.batch(chunk.stream().map(DeliveryQueue.Claimed::eventId).toList(),
-                        chunk.stream().map(DeliveryQueue.Claimed::body).toList()), mine);
-                requests++;
+    /**
+     * Sends claimed tries in slots already reserved, one request each (a batch endpoint's request carries up to
+     * {@code batch-max} of them); answers the requests started. A try that cannot be made a request (its queued body
+     * unreadable) is left claimed: its lease runs out and it is tried again.
+     */
+    private List<CompletableFuture<Void>> sendAll(Endpoint ep, List<DeliveryQueue.Claimed> claimed,
+                                                  AtomicInteger mine) {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        int perRequest = ep.format() == Format.BATCH ? config.batchMax() : 1;
+        for (int i = 0; i < claimed.size(); i += perRequest) {
+            List<DeliveryQueue.Claimed> chunk = claimed.subList(i, Math.min(claimed.size(), i + perRequest));
+            Outgoing out;
+            try {
+                out = ep.format() == Format.BATCH
+                        ? Outgoing.batch(chunk.stream().map(DeliveryQueue.Claimed::eventId).toList(),
+                        chunk.stream().map(DeliveryQueue.Claimed::body).toList())
+                        : Outgoing.single(chunk.get(0).eventId(), chunk.get(0).body());
+            } catch (RuntimeException e) {
+                LOG.warnf("webhook try of %s to %s not sent (its body is unreadable): %s", chunk.get(0).eventId(),
+                        ep.id(), e.toString());
+                continue;
             }
-            return requests;
+            started.add(send(ep, List.copyOf(chunk), out, mine));
         }
-        for (DeliveryQueue.Claimed c : claimed) {
-            send(ep, List.of(c), Outgoing.single(c.eventId(), c.body()), mine);
-        }
-        return claimed.size();
+        return started;
     }
 
     /** the request's answer; never a failure (a refused target, a timeout: an {@link WebhookHttp.Answer} saying so) */

@@ -481,6 +481,33 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aBatchBacklogGoesOutInArraysOfAtMostBatchMaxEachEventOnce() {
+        Registered ep = register(Api.FRAUD_KEY, "/siem-backlog", List.of("*"), "batch");
+        int max = config.batchMax();
+        int backlog = 2 * max + 7;
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < backlog; i++) {
+            events.add(new Event(Event.idOf("batch-backlog-" + ep.id() + "-" + i), EventType.WEBHOOK_TEST,
+                    clock.instant(), Map.of("n", i), null));
+        }
+        assertThat(queue.enqueue(ep.id(), events, false)).isEqualTo(backlog);
+        // one round: a claim takes at most CLAIM_MAX tries (a script holds Redis alone), the delivered batches refill
+        List<CompletableFuture<Void>> first = sender.round();
+        assertThat(first).hasSizeBetween(1, Math.max(1, WebhookSender.CLAIM_MAX / max));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/siem-backlog").stream()
+                .mapToInt(r -> body(r).size()).sum() >= backlog);
+        await().atMost(Duration.ofSeconds(20)).until(sender::idle);
+        List<String> got = new ArrayList<>();
+        for (Receiver.Request r : receiver.requests("/siem-backlog")) {
+            assertThat(body(r).size()).isBetween(1, max);
+            assertThat(r.signedBy(ep.secret())).isTrue();
+            body(r).forEach(e -> got.add(e.path("id").asText()));
+        }
+        assertThat(got).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(Event::id).toList());
+    }
+
+    @Test
     void aTargetThatResolvesPrivateAtSendIsRefused() {
         Registered ep = register(Api.VERIFY_KEY, "/x", List.of("verification.approved"));
         // as if its DNS answer had changed to a private address since it was registered
