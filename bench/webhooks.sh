@@ -184,6 +184,16 @@ BENCH_BASE=5000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/web
 drain /warmup "$warm"; unregister "$warm"
 
 wants() { [[ ",$PHASES," == *",$1,"* ]]; }
+# quiet_worker: waits (3 min at most) until the worker uses under 10 % of a core: the records of the phase before
+# archived, its calls tracked, its events delivered; each measured phase starts from there
+quiet_worker() {
+  local t0=$SECONDS a b
+  while [ $((SECONDS - t0)) -lt 180 ]; do
+    a=$(cpu_ticks "$worker_pid"); sleep 2; b=$(cpu_ticks "$worker_pid")
+    [ $((b - a)) -lt $((2 * $(getconf CLK_TCK) / 10)) ] && break # under 10 % of a core
+  done
+  say "  the worker is quiet after $((SECONDS - t0)) s"
+}
 # what a start makes at once (the api replica's records): the latency, rate and replay endpoints take these alone, so
 # that the expiries of the earlier phases' verifications (5 minutes after each start) do not trickle into their figures
 AT_START='["verification.started","verification.call_placed"]'
@@ -193,9 +203,11 @@ per_start=6
 if wants fanout; then
 none=0; three=0; fanout_events=0; three_starts=0; api_none=0; api_three=0
 for round in 1 2; do
+  quiet_worker
   phase "start, no webhook endpoint (round $round)" $((round * 1000000))
   none=$((none + $(rps "$LAST"))); api_none=$((api_none + API_US))
   ids=(); for i in 1 2 3; do ids+=("$(register "/fanout-$round-$i" single)"); done
+  quiet_worker
   phase "start, 3 webhook endpoints subscribed to every event (round $round)" $((round * 1000000 + 500000))
   three=$((three + $(rps "$LAST"))); three_starts=$((three_starts + $(starts "$LAST"))); api_three=$((api_three + API_US))
   for i in 1 2 3; do drain "/fanout-$round-$i" "${ids[$((i - 1))]}"; done
@@ -232,14 +244,6 @@ fi
 # 4. delivery alone: once the worker is quiet (every call of the phases before ended, every record archived), the
 # archive's events since the bench began replayed to a new endpoint (at most 100,000): events/s of the sender when it
 # is the worker's only work
-quiet_worker() {
-  local t0=$SECONDS a b
-  while [ $((SECONDS - t0)) -lt 180 ]; do
-    a=$(cpu_ticks "$worker_pid"); sleep 2; b=$(cpu_ticks "$worker_pid")
-    [ $((b - a)) -lt $((2 * $(getconf CLK_TCK) / 10)) ] && break # under 10 % of a core
-  done
-  say "  the worker is quiet after $((SECONDS - t0)) s"
-}
 if wants replay; then
 quiet_worker
 id=$(register /replay "$FORMAT" "$AT_START")
