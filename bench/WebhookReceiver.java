@@ -3,7 +3,8 @@
 // the arrival of the first and the last, and for each event the time from its "timestamp" (when callauth made the
 // attempt record) to its arrival. With a secret for the path (PUT /secret?path=/x, the secret as the body) it checks
 // each request's Standard Webhooks signature too. No dependency: java bench/WebhookReceiver.java --port 9999
-//   GET  /stats?path=/x   {"path","requests","events","badSignatures","eventsPerSecond","latencyMs":{"p50","p90","p99","max"}}
+//   GET  /stats?path=/x   {"path","requests","events","repeated","badSignatures","eventsPerSecond","latencyMs":{"p50","p90","p99","max"}}
+//   ("repeated": requests whose webhook-id had come before, a try sent again)
 //   POST /reset?path=/x   forgets what /x received
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -34,6 +35,9 @@ public class WebhookReceiver {
         long requests;
         long events;
         long badSignatures;
+        /** requests whose webhook-id came before: a try sent again (at least once: after a timeout, a crash) */
+        long repeated;
+        final java.util.Set<String> ids = new java.util.HashSet<>();
         long firstNanos;
         long lastNanos;
         final List<Long> latencyMicros = new ArrayList<>();
@@ -114,6 +118,10 @@ public class WebhookReceiver {
                 if (!signed) {
                     s.badSignatures++;
                 }
+                String id = ex.getRequestHeaders().getFirst("webhook-id");
+                if (id != null && !s.ids.add(id)) {
+                    s.repeated++;
+                }
             }
             reply(ex, 204, null);
         }
@@ -142,7 +150,7 @@ public class WebhookReceiver {
     static String report(String path) {
         PathStats s = STATS.get(path);
         if (s == null) {
-            return "{\"path\":\"" + path + "\",\"requests\":0,\"events\":0,\"badSignatures\":0,\"eventsPerSecond\":0,"
+            return "{\"path\":\"" + path + "\",\"requests\":0,\"events\":0,\"repeated\":0,\"badSignatures\":0,\"eventsPerSecond\":0,"
                     + "\"latencyMs\":null}";
         }
         synchronized (s) {
@@ -153,8 +161,9 @@ public class WebhookReceiver {
                     "{\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f}", pct(sorted, 50), pct(sorted, 90),
                     pct(sorted, 99), sorted.getLast() / 1000.0);
             return String.format(java.util.Locale.ROOT, "{\"path\":\"%s\",\"requests\":%d,\"events\":%d,"
-                            + "\"badSignatures\":%d,\"eventsPerSecond\":%.0f,\"latencyMs\":%s}", path, s.requests,
-                    s.events, s.badSignatures, seconds > 0 ? s.events / seconds : 0, latency);
+                            + "\"repeated\":%d,\"badSignatures\":%d,\"eventsPerSecond\":%.0f,\"latencyMs\":%s}",
+                    path, s.requests, s.events, s.repeated, s.badSignatures, seconds > 0 ? s.events / seconds : 0,
+                    latency);
         }
     }
 

@@ -225,7 +225,7 @@ rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
 phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
 drain /latency "$id"
 unregister "$id"
-say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, eventsPerSecond, badSignatures, latencyMs}')"
+say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, repeated, eventsPerSecond, badSignatures, latencyMs}')"
 fi
 
 # 3. delivery rate of one worker: a backlog made while it is down, then drained
@@ -238,7 +238,7 @@ BENCH_BASE=4000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BACKLOG_SECONDS}s" -s 
 start_worker
 drain /rate "$id"
 unregister "$id"
-say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, eventsPerSecond, badSignatures}')"
+say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
 fi
 
 # 4. delivery alone: once the worker is quiet (every call of the phases before ended, every record archived), the
@@ -252,6 +252,6 @@ replayed=$(curl -s -X POST "$URL/v1/webhooks/$id/replay" -H "$AUTH" -H 'Content-
 say "== replay: $replayed events queued"
 drain /replay "$id"
 unregister "$id"
-say "delivery rate of one worker, delivery alone (first to last delivery of the replay): $(stats /replay | jq -c '{events, requests, eventsPerSecond, badSignatures}')"
+say "delivery rate of one worker, delivery alone (first to last delivery of the replay): $(stats /replay | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
 fi
 echo "results in $OUT"
