@@ -121,6 +121,7 @@ public class WebhookReceiver {
                 String id = ex.getRequestHeaders().getFirst("webhook-id");
                 if (id != null && !s.ids.add(id)) {
                     s.repeated++;
+                    System.out.println(arrival + " repeated " + path + " " + id);
                 }
             }
             reply(ex, 204, null);
