@@ -240,7 +240,9 @@ public class WebhookSender {
             Endpoint next = answer.delivered() && !stopping ? current.get(ep.id()) : null;
             int slots = next == null ? 0 : 1 + reserve(mine);
             long leaseEnd = clock.millis() + delivery.lease().toMillis();
-            return outcomes.recordAndClaim(ep, token, claimed, answer, claimSize(ep, slots), leaseEnd)
+            // deferred: whatever fails in making the record fails the Uni, and the slots are released below
+            return Uni.createFrom().deferred(() -> outcomes.recordAndClaim(ep, token, claimed, answer,
+                            claimSize(ep, slots), leaseEnd))
                     .onItemOrFailure().invoke((tries, failure) -> {
                         int used = 0;
                         if (failure != null) {
