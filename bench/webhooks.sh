@@ -3,7 +3,7 @@
 # redis-server, PostgreSQL 15 and the CallPass wire emulator, a webhook receiver (bench/WebhookReceiver.java), all on
 # loopback, load from wrk. Four figures, each phase bounded:
 #   1. start throughput with no endpoint, then with 3 endpoints subscribed to every event (what fan-out costs a start),
-#      twice over;
+#      twice over; then the same with the worker stopped (what subscriptions cost the api replica's start path alone);
 #   2. the time from an attempt record (the event's "timestamp") to its arrival at the receiver, at EVENT_RATE events/s
 #      (goal: p99 <= 1 s at 500/s);
 #   3. the delivery rate of one worker: a backlog made while the worker is down (BACKLOG_SECONDS of starts), then the
@@ -14,7 +14,7 @@
 #   FORMAT=batch bench/webhooks.sh           # the latency and delivery endpoints as batch endpoints (up to 500 per request)
 #   DURATION=10 BACKLOG_SECONDS=10 bench/webhooks.sh
 #   WORKER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/worker.jfr bench/webhooks.sh  # profile the worker
-#   PHASES=replay bench/webhooks.sh          # some of the phases only (fanout,latency,rate,replay; the warm-up always)
+#   PHASES=replay bench/webhooks.sh          # some of the phases only (fanout,api,latency,rate,replay; the warm-up always)
 # Needs the webhooks API (POST /v1/webhooks, DELETE /v1/webhooks/{id}) in the build: it stops at once, saying so,
 # when the app answers anything but 201 to a registration.
 set -euo pipefail
@@ -26,7 +26,7 @@ WARMUP=${WARMUP:-30}
 EVENT_RATE=${EVENT_RATE:-500}
 BACKLOG_SECONDS=${BACKLOG_SECONDS:-20}
 FORMAT=${FORMAT:-single}
-PHASES=${PHASES:-fanout,latency,rate,replay}
+PHASES=${PHASES:-fanout,api,latency,rate,replay}
 # the load is what pumping looks like (thousands of fresh numbers a second, none approved): the automatic defence
 # would block it within seconds, so it is off unless DEFENCE says otherwise (monitor: the detector runs, refuses nothing)
 DEFENCE=${DEFENCE:-off}
@@ -160,7 +160,8 @@ phase() {
   WORKER_US=$(python3 -c "print(round(($w1 - $w0) * 1e6 / $(getconf CLK_TCK) / max(1, $(starts "$LAST"))))")
   say "cpu per start (us): api replica $API_US, worker $WORKER_US (during the phase)"
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_ticks PID: the process's CPU time so far, in clock ticks (0 when it does not run: the worker while stopped)
+cpu_ticks() { if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
 # refused_check WRK-OUTPUT: a phase whose starts were refused measures nothing; stop, saying so
 refused_check() {
   local bad total
@@ -218,8 +219,31 @@ per_start=$(python3 -c "print(round(max(1.0, $fanout_events / max(1, $three_star
 say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start; api replica CPU per start $((api_none / 2)) us with no endpoint, $((api_three / 2)) us with 3"
 fi
 
+# 1b. the api replica alone, the worker stopped (a deployment's worker replicas have cores of their own): what
+# subscriptions cost the start path itself, none against 3 endpoints, twice over; the events wait in the stream and go
+# out once the worker is back
+alone_ids=()
+if wants api; then
+stop_worker
+alone_none=0; alone_three=0
+for round in 1 2; do
+  phase "start, api replica alone, no webhook endpoint (round $round)" $((5000000 + round * 200000))
+  alone_none=$((alone_none + $(rps "$LAST")))
+  ids=(); for i in 1 2 3; do ids+=("$(register "/alone-$round-$i" single)"); done
+  phase "start, api replica alone, 3 webhook endpoints subscribed to every event (round $round)" \
+    $((5000000 + round * 200000 + 100000))
+  alone_three=$((alone_three + $(rps "$LAST")))
+  alone_ids+=("${ids[@]}")
+done
+start_worker
+for round in 1 2; do for i in 1 2 3; do drain "/alone-$round-$i" "${alone_ids[$(((round - 1) * 3 + i - 1))]}"; done; done
+for id in "${alone_ids[@]}"; do unregister "$id"; done
+say "start throughput of the api replica alone (mean of 2 rounds, worker stopped): $((alone_none / 2))/s with no endpoint, $((alone_three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $alone_three / max(1, $alone_none)))") %)"
+fi
+
 # 2. from the attempt record to the receiver at EVENT_RATE events/s (events per start: as phase 1 measured, else 2)
 if wants latency; then
+quiet_worker
 id=$(register /latency "$FORMAT" "$AT_START")
 rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
 phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
