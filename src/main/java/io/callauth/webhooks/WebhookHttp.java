@@ -2,6 +2,7 @@ package io.callauth.webhooks;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -40,9 +41,11 @@ public class WebhookHttp {
 
     private final HttpClient client;
     private final WebhooksConfig config;
+    private final Vertx vertx;
 
     public WebhookHttp(Vertx vertx, WebhooksConfig config) {
         this.config = config;
+        this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setVerifyHost(true)
                 // a pool per server address: endpoints that share a host (two paths of one SIEM) must not wait for
                 // each other's connections, so the pool holds what the replica may have in flight at all; the caps
@@ -51,8 +54,21 @@ public class WebhookHttp {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis())));
     }
 
-    /** posts {@code body} to {@code url} at {@code address}; never fails: a failure is an {@link Answer} */
+    /**
+     * Posts {@code body} to {@code url} at {@code address}; never fails: a failure is an {@link Answer}. Called from a
+     * thread that is not Vert.x's (a sender's round), the request is made on an event loop: the client's requests and
+     * their answers are then always handled on its contexts.
+     */
     public Future<Answer> post(URI url, InetAddress address, String body, Map<String, String> headers) {
+        if (Vertx.currentContext() != null) {
+            return request(url, address, body, headers);
+        }
+        Promise<Answer> answer = Promise.promise();
+        vertx.runOnContext(ignored -> request(url, address, body, headers).onComplete(answer));
+        return answer.future();
+    }
+
+    private Future<Answer> request(URI url, InetAddress address, String body, Map<String, String> headers) {
         boolean tls = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() > 0 ? url.getPort() : tls ? 443 : 80;
         String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
