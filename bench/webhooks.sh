@@ -202,79 +202,79 @@ AT_START='["verification.started","verification.call_placed"]'
 # 1. start throughput: no endpoint, then three, twice over (the order alone moves a 2-core machine's figures)
 per_start=2 # started and call_placed: what the latency endpoint takes (phase 1 measures it when it runs)
 if wants fanout; then
-none=0; three=0; fanout_events=0; three_starts=0; api_none=0; api_three=0
-for round in 1 2; do
-  quiet_worker
-  phase "start, no webhook endpoint (round $round)" $((round * 1000000))
-  none=$((none + $(rps "$LAST"))); api_none=$((api_none + API_US))
-  ids=(); for i in 1 2 3; do ids+=("$(register "/fanout-$round-$i" single)"); done
-  quiet_worker
-  phase "start, 3 webhook endpoints subscribed to every event (round $round)" $((round * 1000000 + 500000))
-  three=$((three + $(rps "$LAST"))); three_starts=$((three_starts + $(starts "$LAST"))); api_three=$((api_three + API_US))
-  for i in 1 2 3; do drain "/fanout-$round-$i" "${ids[$((i - 1))]}"; done
-  fanout_events=$((fanout_events + $(events "/fanout-$round-1")))
-  for id in "${ids[@]}"; do unregister "$id"; done
-done
-per_start=$(python3 -c "print(round(max(1.0, $fanout_events / max(1, $three_starts)), 2))")
-say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start; api replica CPU per start $((api_none / 2)) us with no endpoint, $((api_three / 2)) us with 3"
+  none=0; three=0; fanout_events=0; three_starts=0; api_none=0; api_three=0
+  for round in 1 2; do
+    quiet_worker
+    phase "start, no webhook endpoint (round $round)" $((round * 1000000))
+    none=$((none + $(rps "$LAST"))); api_none=$((api_none + API_US))
+    ids=(); for i in 1 2 3; do ids+=("$(register "/fanout-$round-$i" single)"); done
+    quiet_worker
+    phase "start, 3 webhook endpoints subscribed to every event (round $round)" $((round * 1000000 + 500000))
+    three=$((three + $(rps "$LAST"))); three_starts=$((three_starts + $(starts "$LAST"))); api_three=$((api_three + API_US))
+    for i in 1 2 3; do drain "/fanout-$round-$i" "${ids[$((i - 1))]}"; done
+    fanout_events=$((fanout_events + $(events "/fanout-$round-1")))
+    for id in "${ids[@]}"; do unregister "$id"; done
+  done
+  per_start=$(python3 -c "print(round(max(1.0, $fanout_events / max(1, $three_starts)), 2))")
+  say "start throughput (mean of 2 rounds): $((none / 2))/s with no endpoint, $((three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $three / max(1, $none)))") %); $per_start events per start; api replica CPU per start $((api_none / 2)) us with no endpoint, $((api_three / 2)) us with 3"
 fi
 
 # 1b. the api replica alone, the worker stopped (a deployment's worker replicas have cores of their own): what
 # subscriptions cost the start path itself, none against 3 endpoints, twice over
 alone_ids=()
 if wants api; then
-stop_worker
-alone_none=0; alone_three=0
-for round in 1 2; do
-  phase "start, api replica alone, no webhook endpoint (round $round)" $((5000000 + round * 200000))
-  alone_none=$((alone_none + $(rps "$LAST")))
-  ids=(); for i in 1 2 3; do ids+=("$(register "/alone-$round-$i" single)"); done
-  phase "start, api replica alone, 3 webhook endpoints subscribed to every event (round $round)" \
-    $((5000000 + round * 200000 + 100000))
-  alone_three=$((alone_three + $(rps "$LAST")))
-  alone_ids+=("${ids[@]}")
-done
-# the endpoints go before the worker returns: this pair measures the start path, not delivery (phases 3 and 4 do)
-for id in "${alone_ids[@]}"; do unregister "$id"; done
-start_worker
-say "start throughput of the api replica alone (mean of 2 rounds, worker stopped): $((alone_none / 2))/s with no endpoint, $((alone_three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $alone_three / max(1, $alone_none)))") %)"
+  stop_worker
+  alone_none=0; alone_three=0
+  for round in 1 2; do
+    phase "start, api replica alone, no webhook endpoint (round $round)" $((5000000 + round * 200000))
+    alone_none=$((alone_none + $(rps "$LAST")))
+    ids=(); for i in 1 2 3; do ids+=("$(register "/alone-$round-$i" single)"); done
+    phase "start, api replica alone, 3 webhook endpoints subscribed to every event (round $round)" \
+      $((5000000 + round * 200000 + 100000))
+    alone_three=$((alone_three + $(rps "$LAST")))
+    alone_ids+=("${ids[@]}")
+  done
+  # the endpoints go before the worker returns: this pair measures the start path, not delivery (phases 3 and 4 do)
+  for id in "${alone_ids[@]}"; do unregister "$id"; done
+  start_worker
+  say "start throughput of the api replica alone (mean of 2 rounds, worker stopped): $((alone_none / 2))/s with no endpoint, $((alone_three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $alone_three / max(1, $alone_none)))") %)"
 fi
 
 # 2. from the attempt record to the receiver at EVENT_RATE events/s (events per start: as phase 1 measured, else 2)
 if wants latency; then
-quiet_worker
-id=$(register /latency "$FORMAT" "$AT_START")
-rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
-phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
-drain /latency "$id"
-unregister "$id"
-say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, repeated, eventsPerSecond, badSignatures, latencyMs}')"
+  quiet_worker
+  id=$(register /latency "$FORMAT" "$AT_START")
+  rate=$(python3 -c "print(max(1, round($EVENT_RATE / $per_start)))")
+  phase "latency: $rate starts/s, about $EVENT_RATE events/s to one endpoint" 3000000 "$rate"
+  drain /latency "$id"
+  unregister "$id"
+  say "record to receiver at about $EVENT_RATE events/s: $(stats /latency | jq -c '{events, repeated, eventsPerSecond, badSignatures, latencyMs}')"
 fi
 
 # 3. delivery rate of one worker: a backlog made while it is down, then drained
 if wants rate; then
-id=$(register /rate "$FORMAT" "$AT_START")
-stop_worker
-say "== backlog: ${BACKLOG_SECONDS} s of starts with the worker down"
-BENCH_BASE=4000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BACKLOG_SECONDS}s" -s bench/webhook-starts.lua "$URL" \
-  | tee -a "$OUT/summary.txt"
-start_worker
-drain /rate "$id"
-unregister "$id"
-say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
+  id=$(register /rate "$FORMAT" "$AT_START")
+  stop_worker
+  say "== backlog: ${BACKLOG_SECONDS} s of starts with the worker down"
+  BENCH_BASE=4000000 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${BACKLOG_SECONDS}s" -s bench/webhook-starts.lua "$URL" \
+    | tee -a "$OUT/summary.txt"
+  start_worker
+  drain /rate "$id"
+  unregister "$id"
+  say "delivery rate of one worker (first to last delivery of the backlog): $(stats /rate | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
 fi
 
 # 4. delivery alone: once the worker is quiet (every call of the phases before ended, every record archived), the
 # archive's events since the bench began replayed to a new endpoint (at most 100,000): events/s of the sender when it
 # is the worker's only work
 if wants replay; then
-quiet_worker
-id=$(register /replay "$FORMAT" "$AT_START")
-replayed=$(curl -s -X POST "$URL/v1/webhooks/$id/replay" -H "$AUTH" -H 'Content-Type: application/json' \
-  -d "{\"since\":\"$BENCH_SINCE\"}" | jq -r .events)
-say "== replay: $replayed events queued"
-drain /replay "$id"
-unregister "$id"
-say "delivery rate of one worker, delivery alone (first to last delivery of the replay): $(stats /replay | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
+  quiet_worker
+  id=$(register /replay "$FORMAT" "$AT_START")
+  replayed=$(curl -s -X POST "$URL/v1/webhooks/$id/replay" -H "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"since\":\"$BENCH_SINCE\"}" | jq -r .events)
+  say "== replay: $replayed events queued"
+  drain /replay "$id"
+  unregister "$id"
+  say "delivery rate of one worker, delivery alone (first to last delivery of the replay): $(stats /replay | jq -c '{events, requests, repeated, eventsPerSecond, badSignatures}')"
 fi
 echo "results in $OUT"
