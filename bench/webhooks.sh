@@ -221,7 +221,6 @@ fi
 
 # 1b. the api replica alone, the worker stopped (a deployment's worker replicas have cores of their own): what
 # subscriptions cost the start path itself, none against 3 endpoints, twice over
-alone_ids=()
 if wants api; then
   stop_worker
   alone_none=0; alone_three=0
@@ -232,10 +231,10 @@ if wants api; then
     phase "start, api replica alone, 3 webhook endpoints subscribed to every event (round $round)" \
       $((5000000 + round * 200000 + 100000))
     alone_three=$((alone_three + $(rps "$LAST")))
-    alone_ids+=("${ids[@]}")
+    # gone before the next round's phase without endpoints, and before the worker returns: this pair measures the
+    # start path, not delivery (phases 3 and 4 do)
+    for id in "${ids[@]}"; do unregister "$id"; done
   done
-  # the endpoints go before the worker returns: this pair measures the start path, not delivery (phases 3 and 4 do)
-  for id in "${alone_ids[@]}"; do unregister "$id"; done
   start_worker
   say "start throughput of the api replica alone (mean of 2 rounds, worker stopped): $((alone_none / 2))/s with no endpoint, $((alone_three / 2))/s with 3 endpoints ($(python3 -c "print('%.0f' % (100.0 * $alone_three / max(1, $alone_none)))") %)"
 fi
