@@ -26,7 +26,6 @@ public class TryOutcomes {
 
     private static final Logger LOG = Logger.getLogger(TryOutcomes.class);
     static final int GONE = 410;
-    private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final DeliveryQueue queue;
     private final WebhookStore store;
@@ -42,14 +41,6 @@ public class TryOutcomes {
         this.publisher = publisher;
         this.config = config;
         this.clock = clock;
-    }
-
-    /**
-     * Records the answer of one request carrying {@code claimed} tries, claimed under {@code token}. Blocking: tests
-     * and tools; the sender uses {@link #recordAndClaim}.
-     */
-    public void record(Endpoint endpoint, String token, List<DeliveryQueue.Claimed> claimed, WebhookHttp.Answer answer) {
-        recordAndClaim(endpoint, token, claimed, answer, 0, 0).await().atMost(WAIT);
     }
 
     /**

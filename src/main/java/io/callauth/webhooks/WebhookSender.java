@@ -308,10 +308,8 @@ public class WebhookSender {
      * on a worker thread for a host name (a lookup may block).
      */
     private Uni<InetAddress> resolve(URI url) {
-        if (Targets.isAddressLiteral(url.getHost())) {
-            return Uni.createFrom().item(() -> targets.resolveForSend(url));
-        }
-        return Uni.createFrom().item(() -> targets.resolveForSend(url))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        Uni<InetAddress> judged = Uni.createFrom().item(() -> targets.resolveForSend(url));
+        return Targets.isAddressLiteral(url.getHost()) ? judged
+                : judged.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }
