@@ -390,8 +390,10 @@ class WebhookDeliveryTest {
 
     @Test
     void aBacklogDrainsAtTheEndpointsPaceInOneRoundAndNeverOverItsSlots() {
-        // every request held 20 ms: the slots' tries overlap, and each delivered one claims the next due try at once
-        receiver.on("/backlog", new Receiver.Hang(Duration.ofMillis(20), Receiver.ok()));
+        // every request held 200 ms: the slots' tries overlap (the 16 a round starts are in flight together even on a
+        // loaded machine; at 20 ms one had ended before the last began, under a concurrent build), and each delivered
+        // one claims the next due try at once
+        receiver.on("/backlog", new Receiver.Hang(Duration.ofMillis(200), Receiver.ok()));
         Registered ep = register(Api.VERIFY_KEY, "/backlog", List.of("verification.approved"));
         int slots = config.maxConcurrencyPerEndpoint();
         int backlog = slots * 5;
